@@ -1,0 +1,77 @@
+"""Helpers for the lab integration tests: run commands and playbooks, inspect the lab."""
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+VENV_BIN = REPO / ".venv" / "bin"
+
+LAB = [sys.executable, str(REPO / "tools" / "lab.py")]
+INVENTORY = REPO / "inventories" / "lab"
+ALLUXIO_VERSION = os.environ.get("ALLUXIO_VERSION", "2.9.6")
+
+
+def run(cmd, check=True, timeout=900, **kw):
+    env = dict(os.environ, PATH=f"{VENV_BIN}:{os.environ['PATH']}", ANSIBLE_FORCE_COLOR="0")
+    env.update(kw.pop("env", {}))
+    res = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=timeout, env=env, check=False, **kw)
+    if check and res.returncode != 0:
+        raise AssertionError(f"{' '.join(map(str, cmd))} exited {res.returncode}\n--- stdout\n{res.stdout[-6000:]}\n--- stderr\n{res.stderr[-4000:]}")
+    return res
+
+
+def lab_up(hosts=3):
+    return run(LAB + ["up", "--hosts", str(hosts)])
+
+
+def lab_down():
+    return run(LAB + ["down"])
+
+
+def playbook(path, *args, check=True, timeout=1800):
+    return run(["ansible-playbook", "-i", str(INVENTORY), str(path), *args], check=check, timeout=timeout)
+
+
+def lab_leftovers():
+    """Everything `down` must remove, as seen from the controller."""
+    left = []
+    netns = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True, check=False).stdout
+    left += [f"netns {line.split()[0]}" for line in netns.splitlines() if line.startswith("lab-")]
+    if subprocess.run(["ip", "link", "show", "alnair-br0"], capture_output=True, check=False).returncode == 0:
+        left.append("bridge alnair-br0")
+    links = subprocess.run(["ip", "-o", "link"], capture_output=True, text=True, check=False).stdout
+    left += [f"veth {l.split(':')[1].strip()}" for l in links.splitlines() if "alnair-v" in l]
+    with open("/proc/self/mountinfo") as fh:
+        for line in fh:
+            point = line.split()[4]
+            if point.startswith("/var/lib/alnair-lab") or " - overlay " in line and "alnair" in line:
+                left.append(f"mount {point}")
+    for root in ("/sys/fs/cgroup/systemd/alnair-lab", "/sys/fs/cgroup/unified/alnair-lab"):
+        if os.path.exists(root):
+            left.append(f"cgroup {root}")
+    nat = subprocess.run(["iptables", "-t", "nat", "-S"], capture_output=True, text=True, check=False).stdout
+    fwd = subprocess.run(["iptables", "-S", "FORWARD"], capture_output=True, text=True, check=False).stdout
+    left += [f"iptables {l}" for l in (nat + fwd).splitlines() if "alnair-lab" in l]
+    procs = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True, check=False).stdout
+    left += [f"process {l.strip()}" for l in procs.splitlines() if "lab.py _launch" in l or "systemd-nspawn" in l and "-M lab-" in l]
+    if os.path.exists("/var/lib/alnair-lab"):
+        left.append("state dir /var/lib/alnair-lab")
+    return left
+
+
+def wait_for(predicate, timeout, interval=0.5):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    return predicate()
+
+
+def load_json(path):
+    with open(path) as fh:
+        return json.load(fh)

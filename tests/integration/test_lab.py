@@ -1,0 +1,107 @@
+"""The lab itself: bad input refused before anything exists, real hosts, clean teardown."""
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+
+import pytest
+
+from labkit import INVENTORY, LAB, REPO, lab_down, lab_leftovers, lab_up, run
+
+SSH_KEY = "/var/cache/alnair-alluxio/lab/id_ed25519"
+
+
+def refused(cmd, message, **kw):
+    before = sorted(lab_leftovers())
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=60, **kw, check=False)
+    assert res.returncode == 2, res
+    assert message in res.stderr, res.stderr
+    assert sorted(lab_leftovers()) == before, "a refused `up` must create nothing"
+    return res
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--hosts", "0"], "--hosts must be between 1 and 20, got 0"),
+    (["--hosts", "-2"], "--hosts must be between 1 and 20, got -2"),
+    (["--release", "sid"], "unknown release 'sid'; supported: bookworm, bullseye"),
+])
+def test_up_refuses_bad_shapes(args, message):
+    refused(LAB + ["up", *args], message)
+
+
+def test_up_refuses_without_root():
+    # Copy the tool where an unprivileged user can read it, and run it as nobody.
+    where = tempfile.mkdtemp(prefix="alnair-lab-test-")
+    tool = os.path.join(where, "lab.py")
+    shutil.copy(REPO / "tools" / "lab.py", tool)
+    os.chmod(where, 0o755)
+    os.chmod(tool, 0o755)
+    try:
+        refused(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", str(tool), "up"],
+                "the lab must run as root")
+    finally:
+        shutil.rmtree(where)
+
+
+def test_up_refuses_without_fuse_device():
+    # In a private mount namespace, /dev/fuse is replaced by /dev/null (a char device, not FUSE).
+    script = 'mount --bind /dev/null /dev/fuse && exec "$@"'
+    refused(["unshare", "--mount", "--propagation", "private", "sh", "-c", script, "sh", *LAB, "up"],
+            "/dev/fuse is missing or is not the FUSE device")
+
+
+def ssh(address, *command):
+    return subprocess.run(["ssh", "-i", SSH_KEY, "-o", "UserKnownHostsFile=/var/lib/alnair-alluxio-none",
+                           "-o", "StrictHostKeyChecking=no", "-o", "BatchMode=yes", "-o", "LogLevel=ERROR",
+                           f"root@{address}", *command], capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_lifecycle_real_hosts_and_clean_teardown():
+    lab_down()
+    assert lab_leftovers() == []
+
+    res = lab_up()
+    assert "3 bookworm host(s)" in res.stdout
+    # Real hosts: systemd as PID 1, own address, own file system, FUSE device, SSH keys.
+    pong = run(["ansible", "-i", str(INVENTORY), "all", "-m", "ansible.builtin.ping", "-o"])
+    assert pong.stdout.count("SUCCESS") == 3
+    facts = run(["ansible", "-i", str(INVENTORY), "all", "-m", "ansible.builtin.shell", "-a",
+                 "cat /proc/1/comm; hostname; ip -4 -o addr show eth0; test -c /dev/fuse && echo fuse-ok", "-o"])
+    for name, addr in (("lab-master", "198.51.100.11"), ("lab-worker1", "198.51.100.12"), ("lab-worker2", "198.51.100.13")):
+        line = next(l for l in facts.stdout.splitlines() if l.startswith(name))
+        assert "systemd" in line and f"{addr}/24" in line and "fuse-ok" in line, line
+    assert ssh("198.51.100.11", "echo only-here > /opt/marker").returncode == 0
+    assert ssh("198.51.100.12", "test", "-e", "/opt/marker").returncode == 1
+    assert not os.path.exists("/opt/marker")
+    # apt through NAT to the controller's package mirror.
+    apt = ssh("198.51.100.13", "apt-get", "update", "-qq")
+    assert apt.returncode == 0, apt.stderr
+
+    # A second `up` is harmless: same launchers, nothing restarted.
+    before = subprocess.run(["pgrep", "-f", "lab.py _launch"], capture_output=True, text=True, check=False).stdout.split()
+    lab_up()
+    after = subprocess.run(["pgrep", "-f", "lab.py _launch"], capture_output=True, text=True, check=False).stdout.split()
+    assert sorted(before) == sorted(after) and len(after) == 3
+    assert ssh("198.51.100.11", "cat", "/opt/marker").stdout.strip() == "only-here"
+
+    lab_down()
+    assert lab_leftovers() == []
+    assert open("/proc/sys/net/ipv4/ip_forward").read().strip() == os.environ.get("EXPECT_IP_FORWARD", "0")
+
+
+@pytest.mark.parametrize("delay", [0.3, 1.2])
+def test_down_after_interrupted_up_leaves_nothing(delay):
+    lab_down()
+    proc = subprocess.Popen(LAB + ["up"], cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    lab_down()
+    assert lab_leftovers() == []
+
+
+def test_lab_is_back_for_the_next_tests():
+    lab_up()
+    assert run(LAB + ["status"]).returncode == 0

@@ -1,0 +1,42 @@
+"""Static checks: yamllint, ansible-lint (production profile), ansible-test sanity."""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = REPO / ".venv" / "bin"
+
+
+def check(cmd, cwd=REPO, timeout=1200):
+    env = dict(os.environ, PATH=f"{BIN}:{os.environ['PATH']}", ANSIBLE_FORCE_COLOR="0", NO_COLOR="1")
+    res = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env, check=False)
+    assert res.returncode == 0, f"{' '.join(cmd)}\n{res.stdout[-8000:]}\n{res.stderr[-4000:]}"
+    return res
+
+
+def test_yamllint():
+    check([str(BIN / "yamllint"), "--strict", "."])
+
+
+def test_ansible_lint_production_profile():
+    check([str(BIN / "ansible-lint"), "--profile", "production", "--nocolor"])
+
+
+def test_ansible_test_sanity():
+    """ansible-test needs the tree at ansible_collections/alnair/alluxio: test a copy there."""
+    check([str(BIN / "python"), str(REPO / "tools" / "ansible_test_pip.py")])
+    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=REPO, capture_output=True,
+                           text=True, check=True).stdout.splitlines()
+    # tools/ are controller scripts, not collection content.
+    files = [f for f in files if not f.startswith("tools/") and (REPO / f).is_file()]
+    with tempfile.TemporaryDirectory() as tmp:
+        dest = Path(tmp) / "ansible_collections" / "alnair" / "alluxio"
+        for rel in files:
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / rel, dest / rel)
+        subprocess.run(["git", "init", "-q", "."], cwd=dest, check=True)
+        check([str(BIN / "ansible-test"), "sanity", "--python", f"{sys.version_info.major}.{sys.version_info.minor}",
+               "--skip-test", "shellcheck", "--color", "no"], cwd=dest)
