@@ -38,6 +38,9 @@ STATE_DIR = Path(os.environ.get("ALNAIR_LAB_STATE", "/var/lib/alnair-lab"))
 STATE_FILE = STATE_DIR / "state.json"
 LAB_KEY = CACHE_DIR / "lab" / "id_ed25519"
 KNOWN_HOSTS = STATE_DIR / "known_hosts"
+# One directory every host mounts at the same path: the lab's shared storage (like NFS).
+SHARED_DIR = STATE_DIR / "shared"
+SHARED_MOUNT = "/srv/lab-shared"
 DEFAULT_INVENTORY = REPO / "inventories" / "lab" / "hosts.yml"
 
 BRIDGE = "alnair-br0"
@@ -444,7 +447,8 @@ def launch(name: str) -> int:
         child = subprocess.Popen([
             "systemd-nspawn", "--quiet", "--keep-unit", "--register=no", "--boot",
             "-M", name, "-D", str(root), f"--network-namespace-path=/run/netns/{name}",
-            "--resolv-conf=off", "--timezone=off", "--bind=/dev/fuse", "--console=read-only"],
+            "--resolv-conf=off", "--timezone=off", "--bind=/dev/fuse", f"--bind={SHARED_DIR}:{SHARED_MOUNT}",
+            "--console=read-only"],
             stdin=subprocess.DEVNULL)
         (host_dir(name) / "nspawn.json").write_text(json.dumps(record_process(child.pid)))
         rc = child.wait()
@@ -544,6 +548,7 @@ def cmd_up(args) -> int:
 
     ensure_bridge(state)
     ensure_nspawn_tmpfs(state)
+    SHARED_DIR.mkdir(parents=True, exist_ok=True)
     all_hosts = [(n, state["hosts"][n]["address"]) for n in names]
     known = []
     for name in names:

@@ -1,0 +1,97 @@
+# -*- coding: utf-8 -*-
+# Copyright: alnair.alluxio contributors
+# Apache License 2.0 (see https://www.apache.org/licenses/LICENSE-2.0)
+"""Read an Alluxio master's REST view of the cluster and compare it with the inventory."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+from ansible.module_utils.urls import open_url
+from ansible.module_utils.six.moves.urllib.error import URLError
+
+MASTER_INFO_PATH = "/api/v1/master/info"
+
+
+def fetch_master_info(master_url, timeout=5):
+    """The master's /api/v1/master/info as a dict; raise IOError when it cannot be read."""
+    url = master_url.rstrip("/") + MASTER_INFO_PATH
+    try:
+        response = open_url(url, timeout=timeout, validate_certs=False)
+        try:
+            return json.loads(response.read().decode("utf-8"))
+        finally:
+            response.close()
+    except (URLError, ValueError, OSError) as exc:
+        raise IOError("cannot read %s: %s" % (url, exc))
+
+
+def _worker(entry):
+    address = entry.get("address") or {}
+    return {
+        "host": address.get("host"),
+        "rpc_port": address.get("rpcPort"),
+        "web_port": address.get("webPort"),
+        "state": entry.get("state"),
+        "capacity_bytes": entry.get("capacityBytes"),
+        "used_bytes": entry.get("usedBytes"),
+        "last_contact_sec": entry.get("lastContactSec"),
+        "start_time_ms": entry.get("startTimeMs"),
+        "version": entry.get("version"),
+    }
+
+
+def summarize(info, expected=None, ignore_unintended=False):
+    """Facts about the cluster and, given {host: capacity bytes or None}, how it differs.
+
+    healthy means: every expected worker is live, none is lost, no live worker is
+    unexpected, and every expected capacity (when given) matches what the worker reports.
+    """
+    live = [_worker(w) for w in info.get("workers") or []]
+    lost = [_worker(w) for w in info.get("lostWorkers") or []]
+    result = {
+        "version": info.get("version"),
+        "start_time_ms": info.get("startTimeMs"),
+        "uptime_ms": info.get("uptimeMs"),
+        "capacity": info.get("capacity"),
+        "tier_capacity": info.get("tierCapacity"),
+        "mount_points": sorted((info.get("mountPoints") or {}).keys()),
+        "live_workers": sorted(live, key=lambda w: w["host"] or ""),
+        "lost_workers": sorted(lost, key=lambda w: w["host"] or ""),
+        "missing_workers": [],
+        "unintended_workers": [],
+        "capacity_mismatches": [],
+    }
+    if expected is None:
+        result["healthy"] = not lost
+        return result
+    live_by_host = dict((w["host"], w) for w in live)
+    for host in sorted(expected):
+        worker = live_by_host.get(host)
+        if worker is None:
+            result["missing_workers"].append(host)
+        elif expected[host] is not None and worker["capacity_bytes"] != expected[host]:
+            result["capacity_mismatches"].append(
+                {"host": host, "expected_bytes": expected[host], "actual_bytes": worker["capacity_bytes"]})
+    if not ignore_unintended:
+        result["unintended_workers"] = sorted(h for h in live_by_host if h not in expected)
+    result["healthy"] = not (result["missing_workers"] or result["unintended_workers"]
+                             or result["capacity_mismatches"] or lost)
+    return result
+
+
+def describe_problems(summary):
+    """One line per problem, for error messages."""
+    lines = []
+    for host in summary.get("missing_workers", []):
+        lines.append("worker %s is not registered with the master" % host)
+    for worker in summary.get("lost_workers", []):
+        lines.append("worker %s is lost (no heartbeat for %ss)" % (worker["host"], worker["last_contact_sec"]))
+    for host in summary.get("unintended_workers", []):
+        lines.append("worker %s is registered but not in the inventory" % host)
+    for item in summary.get("capacity_mismatches", []):
+        lines.append("worker %s reports %s bytes, the inventory asks for %s"
+                     % (item["host"], item["actual_bytes"], item["expected_bytes"]))
+    return lines

@@ -1,0 +1,59 @@
+# -*- coding: utf-8 -*-
+# Copyright: alnair.alluxio contributors
+# Apache License 2.0 (see https://www.apache.org/licenses/LICENSE-2.0)
+"""Alluxio space sizes ("100GB", "62.51GB", "512MB", 1073741824) as bytes.
+
+Alluxio reads sizes with binary units (1KB = 1024 B), case-insensitive, with an
+optional decimal part. Everything the collection writes into Alluxio's
+configuration is first parsed here, so a typo fails before any host changes.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+UNITS = {
+    "": 1, "b": 1,
+    "k": 1 << 10, "kb": 1 << 10,
+    "m": 1 << 20, "mb": 1 << 20,
+    "g": 1 << 30, "gb": 1 << 30,
+    "t": 1 << 40, "tb": 1 << 40,
+    "p": 1 << 50, "pb": 1 << 50,
+}
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$")
+
+
+class SizeError(ValueError):
+    """A size that Alluxio would not accept, or that makes no sense (zero, negative)."""
+
+
+def parse_size(value):
+    """Return the number of bytes in an Alluxio size; raise SizeError when it is not one."""
+    if isinstance(value, bool):
+        raise SizeError("%r is not a size" % (value,))
+    if isinstance(value, int):
+        number, unit = value, ""
+        if value <= 0:
+            raise SizeError("size must be positive, got %d" % value)
+        return value
+    match = _SIZE.match(str(value))
+    if not match:
+        raise SizeError("%r is not a size like 100GB, 62.51GB or 512MB" % (value,))
+    number, unit = match.group(1), match.group(2).lower()
+    if unit not in UNITS:
+        raise SizeError("%r has an unknown unit %r (use B, KB, MB, GB, TB or PB)" % (value, match.group(2)))
+    result = int(float(number) * UNITS[unit])
+    if result <= 0:
+        raise SizeError("size must be positive, got %r" % (value,))
+    return result
+
+
+def format_size(num_bytes):
+    """A short human form of a byte count, in the units Alluxio prints (binary)."""
+    for unit in ("PB", "TB", "GB", "MB", "KB"):
+        scale = UNITS[unit.lower()]
+        if num_bytes >= scale:
+            return "%.2f%s" % (num_bytes / scale, unit)
+    return "%dB" % num_bytes
