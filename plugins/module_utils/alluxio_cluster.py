@@ -43,7 +43,7 @@ def _worker(entry):
     }
 
 
-def summarize(info, expected=None, ignore_unintended=False):
+def summarize(info, expected=None, ignore_unintended=False, max_last_contact_sec=None):
     """Facts about the cluster and, given {host: capacity bytes or None}, how it differs.
 
     healthy means: every expected worker is live, none is lost, no live worker is
@@ -63,6 +63,7 @@ def summarize(info, expected=None, ignore_unintended=False):
         "missing_workers": [],
         "unintended_workers": [],
         "capacity_mismatches": [],
+        "stale_workers": [],
     }
     if expected is None:
         result["healthy"] = not lost
@@ -72,12 +73,15 @@ def summarize(info, expected=None, ignore_unintended=False):
         worker = live_by_host.get(host)
         if worker is None:
             result["missing_workers"].append(host)
+        elif max_last_contact_sec is not None and (worker["last_contact_sec"] or 0) > max_last_contact_sec:
+            # The master lists a worker as live for minutes after its last heartbeat.
+            result["stale_workers"].append(host)
         elif expected[host] is not None and worker["capacity_bytes"] != expected[host]:
             result["capacity_mismatches"].append(
                 {"host": host, "expected_bytes": expected[host], "actual_bytes": worker["capacity_bytes"]})
     if not ignore_unintended:
         result["unintended_workers"] = sorted(h for h in live_by_host if h not in expected)
-    result["healthy"] = not (result["missing_workers"] or result["unintended_workers"]
+    result["healthy"] = not (result["missing_workers"] or result["unintended_workers"] or result["stale_workers"]
                              or result["capacity_mismatches"] or lost)
     return result
 
@@ -89,6 +93,8 @@ def describe_problems(summary):
         lines.append("worker %s is not registered with the master" % host)
     for worker in summary.get("lost_workers", []):
         lines.append("worker %s is lost (no heartbeat for %ss)" % (worker["host"], worker["last_contact_sec"]))
+    for host in summary.get("stale_workers", []):
+        lines.append("worker %s has sent no heartbeat recently (the master still lists it)" % host)
     for host in summary.get("unintended_workers", []):
         lines.append("worker %s is registered but not in the inventory" % host)
     for item in summary.get("capacity_mismatches", []):

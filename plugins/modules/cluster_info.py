@@ -38,6 +38,11 @@ options:
     description: Do not count live workers missing from I(expected_workers) as a problem (a gate for some workers only).
     type: bool
     default: false
+  max_last_contact_sec:
+    description:
+      - A worker of I(expected_workers) whose last heartbeat is older than this counts as not live.
+        The master keeps listing a stopped worker for minutes before it declares it lost.
+    type: int
   wait:
     description: Poll until the cluster is healthy (or the master reachable, without I(expected_workers)).
     type: bool
@@ -137,6 +142,11 @@ unintended_workers:
   type: list
   elements: str
   returned: when reachable
+stale_workers:
+  description: Expected workers listed as live whose last heartbeat is older than I(max_last_contact_sec).
+  type: list
+  elements: str
+  returned: when reachable
 capacity_mismatches:
   description: Expected workers whose capacity differs, with expected_bytes and actual_bytes.
   type: list
@@ -182,6 +192,7 @@ def main():
             master_url=dict(type="str", default="http://localhost:19999"),
             expected_workers=dict(type="dict"),
             ignore_unintended=dict(type="bool", default=False),
+            max_last_contact_sec=dict(type="int"),
             wait=dict(type="bool", default=False),
             timeout=dict(type="int", default=120),
             request_timeout=dict(type="int", default=5),
@@ -197,7 +208,7 @@ def main():
     while True:
         try:
             summary = summarize(fetch_master_info(params["master_url"], params["request_timeout"]), expected,
-                                params["ignore_unintended"])
+                                params["ignore_unintended"], params["max_last_contact_sec"])
             error = None
         except IOError as exc:
             summary, error = None, str(exc)
