@@ -166,6 +166,38 @@ def test_unreachable_worker_is_named_and_the_others_converge(converged, tmp_path
     assert "lab-worker9: unreachable" in res.stdout
 
 
+def test_config_change_rolls_over_workers_without_losing_them_all(converged):
+    """While site.yml restarts for a property change, some worker is always live."""
+    import json
+    import threading
+    import urllib.request
+
+    samples, stop = [], threading.Event()
+
+    def watch():
+        while not stop.is_set():
+            try:
+                with urllib.request.urlopen("http://198.51.100.11:19999/api/v1/master/info", timeout=2) as resp:
+                    info = json.load(resp)
+                samples.append(sum(1 for w in info["workers"] if w["lastContactSec"] <= 3))
+            except OSError:
+                pass  # the master restarts too
+            stop.wait(0.5)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        res = playbook(SITE, "-e", '{"alluxio_site_properties": {"alluxio.user.block.size.bytes.default": "32MB"}}')
+    finally:
+        stop.set()
+        watcher.join()
+    counts = recap(res.stdout)
+    assert counts["lab-worker1"]["changed"] == 3 and counts["lab-worker2"]["changed"] == 3, counts
+    assert samples and min(samples) >= 1, samples
+    # The two workers restarted in turn: each is listed in a batch of its own.
+    assert res.stdout.count("PLAY [Running workers restart for a change one batch at a time]") == 2
+
+
 def test_port_taken_shows_the_log_tail(converged):
     host = "lab-worker2"
     on(host, "systemctl stop alluxio-job-worker alluxio-worker")
