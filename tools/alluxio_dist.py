@@ -155,18 +155,22 @@ def pom_for(version: str) -> str:
 
 def missing_artifact(output: str) -> str | None:
     """The artifact Maven could not resolve, from its error output."""
-    for pattern in (r"Could not find artifact (\S+)", r"Could not resolve dependencies for project \S+: (.+?)(?: in |$)",
-                    r"Failure to find (\S+)", r"Could not transfer artifact (\S+)"):
+    coordinates = r"([\w.-]+:[\w.-]+:[\w.-]+:[\w.-]+)"
+    for pattern in (r"Could not find artifact (\S+)", r"Failure to find (\S+)", coordinates + r" was not found",
+                    r"The following artifacts could not be resolved: " + coordinates,
+                    r"Could not transfer artifact (\S+)", r"Could not resolve dependencies for project \S+: (.+?)(?: in |$)"):
         match = re.search(pattern, output, re.MULTILINE)
         if match:
             return match.group(1).rstrip(":")
     return None
 
 
-def resolve(version: str, jars_dir: Path, work: Path) -> list[Path]:
+def resolve(version: str, jars_dir: Path, work: Path, maven_repo: Path | None = None) -> list[Path]:
     (work / "pom.xml").write_text(pom_for(version))
     cmd = ["mvn", "-B", "-q", "-f", str(work / "pom.xml"), "dependency:copy-dependencies",
            f"-DoutputDirectory={jars_dir}", "-DincludeScope=runtime"]
+    if maven_repo:
+        cmd.append(f"-Dmaven.repo.local={maven_repo}")
     log(f"resolving {len(MODULES)} Alluxio {version} modules and their dependencies with Maven")
     res = subprocess.run(cmd, capture_output=True, text=True)
     if res.returncode != 0:
@@ -245,7 +249,7 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def build(version: str, out_dir: Path, force: bool = False) -> Path:
+def build(version: str, out_dir: Path, force: bool = False, maven_repo: Path | None = None) -> Path:
     if not VERSION_RE.match(version):
         raise DistError(f"version {version!r} is not an Alluxio 2.x release like 2.9.6")
     if shutil.which("mvn") is None:
@@ -260,7 +264,7 @@ def build(version: str, out_dir: Path, force: bool = False) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".dist-", dir=out_dir) as tmp:
         work = Path(tmp)
-        jars = resolve(version, work / "jars", work)
+        jars = resolve(version, work / "jars", work, maven_repo)
         top = work / f"alluxio-{version}"
         lay_out(version, jars, top)
         partial = work / (tarball_name(version) + ".partial")
@@ -279,9 +283,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--version", default=os.environ.get("ALLUXIO_VERSION", "2.9.6"))
     parser.add_argument("--output-dir", type=Path, default=CACHE_DIR / "dist")
     parser.add_argument("--force", action="store_true", help="rebuild even when the cached tarball is current")
+    parser.add_argument("--maven-repo", type=Path, help="Maven local repository (default: Maven's own, ~/.m2)")
     args = parser.parse_args(argv)
     try:
-        print(build(args.version, args.output_dir, args.force))
+        print(build(args.version, args.output_dir, args.force, args.maven_repo))
     except DistError as exc:
         print(f"dist: error: {exc}", file=sys.stderr)
         return 2

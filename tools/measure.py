@@ -3,11 +3,15 @@
 
     python3 tools/measure.py lab [--runs 5]        lab up / ping / down
     python3 tools/measure.py site [--runs 3]       site.yml first converge and second run
-    python3 tools/measure.py memory                PSS per idle host, RSS per Alluxio JVM
+    python3 tools/measure.py startup [--runs 3]    systemctl start to healthy, per process (converged lab)
+    python3 tools/measure.py memory                PSS per idle host and per Alluxio JVM
 
 Prints one Markdown table row per figure, with the runs behind the median.
 """
 import argparse
+import json
+import socket
+import urllib.request
 import statistics
 import subprocess
 import sys
@@ -53,6 +57,62 @@ def measure_site(runs):
     row("site.yml second run (changed=0)", seconds, "ansible-playbook playbooks/site.yml")
 
 
+SSH = ["ssh", "-i", "/var/cache/alnair-alluxio/lab/id_ed25519", "-o", "UserKnownHostsFile=/var/lib/alnair-lab/known_hosts",
+       "-o", "BatchMode=yes", "-o", "LogLevel=ERROR"]
+MASTER, WORKER = "198.51.100.11", "198.51.100.12"
+
+
+def master_info():
+    try:
+        with urllib.request.urlopen(f"http://{MASTER}:19999/api/v1/master/info", timeout=1) as resp:
+            return json.load(resp)
+    except (OSError, ValueError):
+        return None
+
+
+def port_open(address, port):
+    try:
+        socket.create_connection((address, port), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+def worker_live(since_ms):
+    try:
+        with urllib.request.urlopen(f"http://{WORKER}:30000/api/v1/worker/info", timeout=1) as resp:
+            if json.load(resp)["startTimeMs"] < since_ms:
+                return False
+    except (OSError, ValueError, KeyError):
+        return False
+    info = master_info()
+    return bool(info) and any(w["address"]["host"] == "lab-worker1" and w["lastContactSec"] <= 1 for w in info["workers"])
+
+
+def measure_startup(runs):
+    """Seconds from `systemctl start` to the health gate's condition, per process, on a converged lab."""
+    checks = {
+        "master": (MASTER, lambda t: master_info() is not None),
+        "job-master": (MASTER, lambda t: port_open(MASTER, 20001)),
+        "worker": (WORKER, worker_live),
+        "job-worker": (WORKER, lambda t: port_open(WORKER, 30001)),
+    }
+    for name, (address, ready) in checks.items():
+        samples = []
+        for _ in range(runs):
+            subprocess.run(SSH + [f"root@{address}", f"systemctl stop alluxio-{name}"], check=True)
+            time.sleep(2)
+            since_ms = int(time.time() * 1000)
+            started = time.monotonic()
+            subprocess.run(SSH + [f"root@{address}", f"systemctl start alluxio-{name}"], check=True)
+            while not ready(since_ms):
+                if time.monotonic() - started > 180:
+                    raise SystemExit(f"{name} not healthy after 180 s")
+                time.sleep(0.1)
+            samples.append(time.monotonic() - started)
+        row(f"alluxio-{name}: systemctl start to healthy", samples, "python3 tools/measure.py startup")
+
+
 def pss_kib(pid):
     try:
         text = Path(f"/proc/{pid}/smaps_rollup").read_text()
@@ -83,10 +143,11 @@ def measure_memory():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("what", choices=["lab", "site", "memory"])
+    parser.add_argument("what", choices=["lab", "site", "startup", "memory"])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    {"lab": lambda: measure_lab(args.runs), "site": lambda: measure_site(args.runs), "memory": measure_memory}[args.what]()
+    {"lab": lambda: measure_lab(args.runs), "site": lambda: measure_site(args.runs),
+     "startup": lambda: measure_startup(args.runs), "memory": measure_memory}[args.what]()
 
 
 if __name__ == "__main__":

@@ -102,6 +102,16 @@ def test_down_after_interrupted_up_leaves_nothing(delay):
     assert lab_leftovers() == []
 
 
+def test_bullseye_lab_host_has_java_11():
+    lab_down()
+    res = run(LAB + ["up", "--hosts", "1", "--release", "bullseye"])
+    assert "1 bullseye host(s)" in res.stdout
+    java = ssh("198.51.100.11", "java -version 2>&1; cat /etc/debian_version")
+    assert 'version "11.' in java.stdout and java.stdout.strip().splitlines()[-1].startswith("11."), java.stdout
+    lab_down()
+    assert lab_leftovers() == []
+
+
 def test_lab_is_back_for_the_next_tests():
     lab_up()
     assert run(LAB + ["status"]).returncode == 0

