@@ -166,6 +166,17 @@ def test_unreachable_worker_is_named_and_the_others_converge(converged, tmp_path
     assert "lab-worker9: unreachable" in res.stdout
 
 
+def test_worker_comes_back_after_a_reboot(converged):
+    """The ramdisk mount unit and the services are enabled: a rebooted worker rejoins by itself."""
+    run(["ansible", "-i", str(INVENTORY), "lab-worker2", "-m", "ansible.builtin.reboot", "-a", "reboot_timeout=180"])
+    assert f"size={192 * 1024}k" in on("lab-worker2", "findmnt -no OPTIONS /mnt/ramdisk").stdout
+    assert on("lab-worker2", "systemctl is-active alluxio-worker alluxio-job-worker").stdout.split() == ["active", "active"]
+    res = run(["ansible", "-i", str(INVENTORY), "lab-master", "-m", "alnair.alluxio.cluster_info", "-a",
+               'master_url=http://lab-master:19999 expected_workers={"lab-worker1":"256MB","lab-worker2":"192MB"} '
+               "max_last_contact_sec=5 wait=true timeout=120 fail_unhealthy=true"])
+    assert "SUCCESS" in res.stdout and "healthy: true" in res.stdout
+
+
 def test_config_change_rolls_over_workers_without_losing_them_all(converged):
     """While site.yml restarts for a property change, some worker is always live."""
     import json
