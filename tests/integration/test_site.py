@@ -210,6 +210,25 @@ def test_config_change_rolls_over_workers_without_losing_them_all(converged):
     assert res.stdout.count("PLAY [Running workers restart for a change one batch at a time]") == 2
 
 
+def test_another_version_installs_beside_the_old_and_rolls_over(converged):
+    """2.9.4 (2.9.5 is incomplete on Maven Central) beside 2.9.6: link switched, processes restarted in turn."""
+    import sys
+    run([sys.executable, str(REPO / "tools" / "alluxio_dist.py"), "--version", "2.9.4"])
+    res = playbook(SITE, "-e", "alluxio_version=2.9.4")
+    assert res.stdout.count("PLAY [Running workers restart for a change one batch at a time]") == 2
+    for host in ADDRESS:
+        assert on(host, "readlink /opt/alluxio/current").stdout.strip() == "/opt/alluxio/alluxio-2.9.4"
+        assert on(host, "test -d /opt/alluxio/alluxio-2.9.6/assembly && echo kept").stdout.strip() == "kept"
+    info = yaml.safe_load(run(["curl", "-sf", "http://198.51.100.11:19999/api/v1/master/info"]).stdout)
+    assert info["version"] == "2.9.4"
+    assert sorted((w["address"]["host"], w["version"]) for w in info["workers"]) == [
+        ("lab-worker1", "2.9.4"), ("lab-worker2", "2.9.4")]
+    # And back: the newer version is already unpacked, only the link and the processes change.
+    back = playbook(SITE)
+    assert all(c["failed"] == 0 for c in recap(back.stdout).values())
+    assert yaml.safe_load(run(["curl", "-sf", "http://198.51.100.11:19999/api/v1/master/info"]).stdout)["version"] == "2.9.6"
+
+
 def test_port_taken_shows_the_log_tail(converged):
     host = "lab-worker2"
     on(host, "systemctl stop alluxio-job-worker alluxio-worker")
