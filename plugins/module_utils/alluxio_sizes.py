@@ -34,7 +34,6 @@ def parse_size(value):
     if isinstance(value, bool):
         raise SizeError("%r is not a size" % (value,))
     if isinstance(value, int):
-        number, unit = value, ""
         if value <= 0:
             raise SizeError("size must be positive, got %d" % value)
         return value

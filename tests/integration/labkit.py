@@ -23,6 +23,15 @@ def run(cmd, check=True, timeout=900, **kw):
     return res
 
 
+LAB_SSH = ["ssh", "-i", "/var/cache/alnair-alluxio/lab/id_ed25519", "-o", "UserKnownHostsFile=/var/lib/alnair-lab/known_hosts",
+           "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-o", "LogLevel=ERROR"]
+
+
+def ssh(address, command):
+    """Run a shell command on a lab host as root (host keys pinned by lab.py)."""
+    return run(LAB_SSH + [f"root@{address}", command], check=False, timeout=300)
+
+
 def lab_up(hosts=3):
     return run(LAB + ["up", "--hosts", str(hosts)])
 

@@ -8,9 +8,7 @@ import time
 
 import pytest
 
-from labkit import INVENTORY, LAB, REPO, lab_down, lab_leftovers, lab_up, run
-
-SSH_KEY = "/var/cache/alnair-alluxio/lab/id_ed25519"
+from labkit import INVENTORY, LAB, REPO, lab_down, lab_leftovers, lab_up, run, ssh
 
 
 def refused(cmd, message, **kw):
@@ -52,12 +50,6 @@ def test_up_refuses_without_fuse_device():
             "/dev/fuse is missing or is not the FUSE device")
 
 
-def ssh(address, *command):
-    return subprocess.run(["ssh", "-i", SSH_KEY, "-o", "UserKnownHostsFile=/var/lib/alnair-alluxio-none",
-                           "-o", "StrictHostKeyChecking=no", "-o", "BatchMode=yes", "-o", "LogLevel=ERROR",
-                           f"root@{address}", *command], capture_output=True, text=True, timeout=120, check=False)
-
-
 def test_lifecycle_real_hosts_and_clean_teardown():
     lab_down()
     assert lab_leftovers() == []
@@ -73,10 +65,10 @@ def test_lifecycle_real_hosts_and_clean_teardown():
         line = next(l for l in facts.stdout.splitlines() if l.startswith(name))
         assert "systemd" in line and f"{addr}/24" in line and "fuse-ok" in line, line
     assert ssh("198.51.100.11", "echo only-here > /opt/marker").returncode == 0
-    assert ssh("198.51.100.12", "test", "-e", "/opt/marker").returncode == 1
+    assert ssh("198.51.100.12", "test -e /opt/marker").returncode == 1
     assert not os.path.exists("/opt/marker")
     # apt through NAT to the controller's package mirror.
-    apt = ssh("198.51.100.13", "apt-get", "update", "-qq")
+    apt = ssh("198.51.100.13", "apt-get update -qq")
     assert apt.returncode == 0, apt.stderr
 
     # A second `up` is harmless: same launchers, nothing restarted.
@@ -84,7 +76,7 @@ def test_lifecycle_real_hosts_and_clean_teardown():
     lab_up()
     after = subprocess.run(["pgrep", "-f", "lab.py _launch"], capture_output=True, text=True, check=False).stdout.split()
     assert sorted(before) == sorted(after) and len(after) == 3
-    assert ssh("198.51.100.11", "cat", "/opt/marker").stdout.strip() == "only-here"
+    assert ssh("198.51.100.11", "cat /opt/marker").stdout.strip() == "only-here"
 
     lab_down()
     assert lab_leftovers() == []

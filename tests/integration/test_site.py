@@ -6,11 +6,9 @@ import time
 import pytest
 import yaml
 
-from labkit import INVENTORY, REPO, lab_down, lab_up, playbook, run
+from labkit import INVENTORY, REPO, lab_down, lab_up, playbook, run, ssh
 
 SITE = REPO / "playbooks" / "site.yml"
-SSH = ["ssh", "-i", "/var/cache/alnair-alluxio/lab/id_ed25519", "-o", "UserKnownHostsFile=/var/lib/alnair-lab/known_hosts",
-       "-o", "BatchMode=yes", "-o", "LogLevel=ERROR"]
 ADDRESS = {"lab-master": "198.51.100.11", "lab-worker1": "198.51.100.12", "lab-worker2": "198.51.100.13"}
 
 
@@ -24,7 +22,7 @@ def recap(output):
 
 
 def on(host, command):
-    return run(SSH + [f"root@{ADDRESS[host]}", command], check=False)
+    return ssh(ADDRESS[host], command)
 
 
 @pytest.fixture(scope="module")
