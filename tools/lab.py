@@ -405,6 +405,12 @@ def personalise(root: Path, name: str, all_hosts: list[tuple[str, str]]) -> str:
     conf_d = root / "etc/ssh/sshd_config.d"
     conf_d.mkdir(exist_ok=True)
     (conf_d / "10-alnair-lab.conf").write_text("HostKey /etc/ssh/ssh_host_ed25519_key\nUseDNS no\n")
+    # A GPU node's /dev/fuse is 0666 (udev), so FUSE runs as a plain user; this machine's may
+    # be 0600. The host gets its own node (the machine's is bound at /dev/fuse-machine only so
+    # that nspawn lets the device through); the machine's node is never changed.
+    tmpfiles = root / "etc/tmpfiles.d"
+    tmpfiles.mkdir(parents=True, exist_ok=True)
+    (tmpfiles / "alnair-lab-fuse.conf").write_text("c /dev/fuse 0666 root root - 10:229\n")
     return Path(str(host_key) + ".pub").read_text().split()[:2]
 
 
@@ -447,7 +453,7 @@ def launch(name: str) -> int:
         child = subprocess.Popen([
             "systemd-nspawn", "--quiet", "--keep-unit", "--register=no", "--boot",
             "-M", name, "-D", str(root), f"--network-namespace-path=/run/netns/{name}",
-            "--resolv-conf=off", "--timezone=off", "--bind=/dev/fuse", f"--bind={SHARED_DIR}:{SHARED_MOUNT}",
+            "--resolv-conf=off", "--timezone=off", "--bind=/dev/fuse:/dev/fuse-machine", f"--bind={SHARED_DIR}:{SHARED_MOUNT}",
             "--console=read-only"],
             stdin=subprocess.DEVNULL)
         (host_dir(name) / "nspawn.json").write_text(json.dumps(record_process(child.pid)))

@@ -7,10 +7,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import posixpath
+import os
 import re
 
 from ansible.errors import AnsibleFilterError
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import fuse_unit_name, systemd_escape_path
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, parse_size
 
 VERSION_RE = re.compile(r"^2\.\d+\.\d+$")
@@ -49,19 +50,14 @@ def systemd_mount_unit(path):
     """The name systemd gives the .mount unit of a path: /mnt/ramdisk -> mnt-ramdisk.mount."""
     if not isinstance(path, str) or not path.startswith("/"):
         raise AnsibleFilterError("%r is not an absolute path" % (path,))
-    parts = [p for p in posixpath.normpath(path).split("/") if p]
-    if not parts:
-        return "-.mount"
-    escaped = []
-    for part in parts:
-        out = ""
-        for i, char in enumerate(part):
-            if char.isalnum() or char in ":_" or (char == "." and i > 0):
-                out += char
-            else:
-                out += "\\x%02x" % ord(char)
-        escaped.append(out)
-    return "-".join(escaped) + ".mount"
+    return systemd_escape_path(path) + ".mount"
+
+
+def fuse_unit(path):
+    """The alluxio-fuse@ template instance of a mount point: /mnt/alluxio -> alluxio-fuse@mnt-alluxio.service."""
+    if not isinstance(path, str) or not path.startswith("/"):
+        raise AnsibleFilterError("%r is not an absolute path" % (path,))
+    return fuse_unit_name(path)
 
 
 def alluxio_preflight(hostvars, groups, defaults=None, masters_group="alluxio_masters",
@@ -114,7 +110,10 @@ def alluxio_preflight(hostvars, groups, defaults=None, masters_group="alluxio_ma
             except SizeError as exc:
                 problems.append("%s: %s: %s" % (host, name, exc))
         if host in workers and not problems_for(problems, host, "alluxio_worker_mem_size", "alluxio_memory_reserve"):
-            memtotal_mb = _hostvar(hostvars, host, "ansible_memtotal_mb")
+            # alnair.alluxio.host_facts reads it; gathered facts do too.
+            memtotal_mb = (_hostvar(hostvars, host, "alluxio_host") or {}).get("memtotal_mb")
+            if memtotal_mb is None:
+                memtotal_mb = _hostvar(hostvars, host, "ansible_memtotal_mb")
             if isinstance(memtotal_mb, int):
                 size = parse_size(_hostvar(hostvars, host, "alluxio_worker_mem_size"))
                 reserve = parse_size(_hostvar(hostvars, host, "alluxio_memory_reserve"))
@@ -156,6 +155,17 @@ def alluxio_tarball_problems(url, path, sha256):
     return problems
 
 
+def file_identity(path):
+    """'inode size mtime_ns ctime_ns' of a controller file, or '' when it does not exist.
+    Any write changes ctime (a forged mtime does not hide it): a file with the identity it
+    had when it was verified has not been written since."""
+    try:
+        st = os.stat(str(path))
+    except OSError:
+        return ""
+    return "%d %d %d %d" % (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
 class FilterModule(object):
     """alnair.alluxio filters."""
 
@@ -164,7 +174,9 @@ class FilterModule(object):
             "alluxio_bytes": alluxio_bytes,
             "alluxio_properties": alluxio_properties,
             "systemd_mount_unit": systemd_mount_unit,
+            "fuse_unit": fuse_unit,
             "alluxio_preflight": alluxio_preflight,
             "alluxio_tarball_problems": alluxio_tarball_problems,
             "alluxio_expected_workers": alluxio_expected_workers,
+            "file_identity": file_identity,
         }

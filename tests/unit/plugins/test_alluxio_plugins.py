@@ -1,4 +1,6 @@
 """Unit tests for the collection's module_utils and filters."""
+import os
+
 import pytest
 
 from ansible.errors import AnsibleFilterError
@@ -76,7 +78,7 @@ def test_a_good_inventory_passes():
     ({"alluxio_masters": ["m"], "alluxio_workers": ["w"]}, {"w": {"alluxio_version": "2.9"}},
      "w: alluxio_version '2.9' is not an Alluxio 2.x version"),
     ({"alluxio_masters": ["m"], "alluxio_workers": ["w"]},
-     {"w": {"alluxio_worker_mem_size": "31GB", "ansible_memtotal_mb": 32 * 1024}},
+     {"w": {"alluxio_worker_mem_size": "31GB", "alluxio_host": {"memtotal_mb": 32 * 1024}}},
      "w: alluxio_worker_mem_size 31GB is larger than the host's memory (32768 MiB) minus alluxio_memory_reserve 2GB"),
 ])
 def test_preflight_names_host_and_variable(groups, hostvars, message):
@@ -136,3 +138,15 @@ def test_a_worker_without_recent_heartbeat_is_stale():
     assert stale["stale_workers"] == ["w1"] and not stale["healthy"]
     assert "w1 has sent no heartbeat recently" in describe_problems(stale)[0]
     assert summarize(info, {"w1": 100}, max_last_contact_sec=60)["healthy"]
+
+
+def test_file_identity_changes_with_any_write(tmp_path):
+    target = tmp_path / "alluxio.tar.gz"
+    assert filters.file_identity(target) == ""
+    target.write_bytes(b"x")
+    first = filters.file_identity(target)
+    stat = target.stat()
+    target.write_bytes(b"y")
+    # Same size, mtime forged back: ctime still tells.
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert filters.file_identity(target) != first

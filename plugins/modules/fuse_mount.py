@@ -1,0 +1,473 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: alnair.alluxio contributors
+# Apache License 2.0 (see https://www.apache.org/licenses/LICENSE-2.0)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: fuse_mount
+short_description: Mount an Alluxio path at a local directory through Alluxio FUSE, as a systemd unit
+version_added: "0.1.0"
+description:
+  - Ensures the Alluxio path I(alluxio_path) is mounted at I(mount_point) with the FUSE I(options).
+    The FUSE process runs as the instance C(alluxio-fuse@<escaped mount point>.service) of the
+    template unit the C(alnair.alluxio.fuse) role installs, so systemd restarts it when it dies and
+    starts it at boot. Its arguments are in the instance's drop-in
+    C(/etc/systemd/system/<instance>.service.d/alnair-fuse.conf).
+  - Compares what runs (the Alluxio path and options on the FUSE process's command line, read from
+    C(/proc)) with what is wanted, not only whether something is mounted there.
+  - A stale mount (C(stat) fails with C(ENOTCONN), "Transport endpoint is not connected", or hangs)
+    is unmounted lazily and mounted again.
+  - Refuses, before changing anything, a relative mount point, a mount point used by another file
+    system, a non-empty directory (unless I(allow_non_empty)), an option the libfuse version refuses
+    (C(direct_io) with libfuse 3), an I(alluxio_path) that is not a directory of the Alluxio
+    namespace, C(allow_other) for a non-root unit user without
+    C(user_allow_other) in C(/etc/fuse.conf), and a host without FUSE.
+  - When a new mount does not come up within I(timeout) (or its process keeps dying), the unit is
+    stopped and disabled and its drop-in removed, and the error shows the unit's journal.
+author:
+  - alnair platform team (@alnair)
+options:
+  mount_point:
+    description: Absolute local directory to mount at. Created (owned by the unit's user) when missing.
+    type: str
+    required: true
+  alluxio_path:
+    description: Absolute path in the Alluxio namespace to mount.
+    type: str
+    default: /
+  options:
+    description:
+      - FUSE mount options and Alluxio properties (C(key=value)), passed as C(-o a,b,c). Replaces
+        Alluxio's default list (C(direct_io)).
+    type: list
+    elements: str
+    default: []
+  state:
+    description:
+      - C(mounted) mounts (and enables the unit for boot); C(unmounted) stops the unit but keeps it
+        enabled and its arguments, so it returns at boot; C(remounted) restarts it even when nothing
+        changed; C(absent) stops and disables it and removes its drop-in.
+    type: str
+    choices: [mounted, unmounted, remounted, absent]
+    default: mounted
+  allow_non_empty:
+    description: Mount over a directory that has content (hidden while mounted).
+    type: bool
+    default: false
+  libfuse_version:
+    description: The libfuse the FUSE process uses (C(alluxio.fuse.jnifuse.libfuse.version)).
+    type: int
+    choices: [2, 3]
+    default: 2
+  alluxio_home:
+    description: The Alluxio installation whose C(bin/alluxio) checks that I(alluxio_path) exists before a start.
+    type: path
+    default: /opt/alluxio/current
+  timeout:
+    description: Seconds to wait for the mount to answer after a start.
+    type: int
+    default: 90
+attributes:
+  check_mode:
+    description: Reports what it would do (start, restart, clean a stale mount, write the arguments) and does nothing.
+    support: full
+  diff_mode:
+    description: Shows the Alluxio path, options and state before and after.
+    support: full
+notes:
+  - Alluxio FUSE writes files sequentially only (no append, random write or overwrite).
+"""
+
+EXAMPLES = r"""
+- name: Mount the whole namespace on a GPU node
+  alnair.alluxio.fuse_mount:
+    mount_point: /mnt/alluxio-fuse
+    alluxio_path: /
+    options: [allow_other, kernel_cache, max_read=131072, attr_timeout=7200, entry_timeout=7200]
+
+- name: Take a mount away for good
+  alnair.alluxio.fuse_mount:
+    mount_point: /mnt/alluxio-fuse
+    state: absent
+"""
+
+RETURN = r"""
+found:
+  description: What was there before.
+  returned: always
+  type: dict
+  contains:
+    mounted:
+      description: A FUSE mount is at the mount point.
+      type: bool
+    stale:
+      description: The mount point does not answer (ENOTCONN or hung).
+      type: bool
+    fstype:
+      description: The file system type mounted there (null when none).
+      type: str
+    alluxio_path:
+      description: The Alluxio path the running FUSE process serves (null when none runs).
+      type: str
+    options:
+      description: The options of the running FUSE process.
+      type: list
+      elements: str
+    unit_active:
+      description: ActiveState of the unit.
+      type: str
+    unit_enabled:
+      description: UnitFileState of the unit.
+      type: str
+  sample: {mounted: true, stale: false, fstype: fuse.alluxio-fuse, alluxio_path: /, options: [allow_other],
+           unit_active: active, unit_enabled: enabled}
+actions:
+  description: What was (or in check mode would be) done, in order.
+  returned: always
+  type: list
+  elements: str
+  sample: [unmounted the stale mount, restarted alluxio-fuse@mnt-alluxio\x2dfuse.service]
+unit:
+  description: The systemd unit serving the mount point.
+  returned: always
+  type: str
+  sample: alluxio-fuse@mnt-alluxio\x2dfuse.service
+"""
+
+import errno
+import os
+import pwd
+import re
+import time
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_shell import DEFAULT_HOME, ShellError, is_directory
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import (
+    FUSE_UNIT_TEMPLATE, fuse_unit_name, fuse_user_allow_other, mount_at, parse_mountinfo, read_text)
+
+UNIT_DIR = "/etc/systemd/system"
+LIB_DIRS = ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/lib64", "/lib"]
+LIBFUSE = {2: "libfuse.so.2", 3: "libfuse3.so.3"}
+
+
+class FuseError(Exception):
+    pass
+
+
+def _user_ids(user):
+    """(uid, gid) of a user name or uid; None when unknown."""
+    try:
+        entry = pwd.getpwuid(int(user)) if user.isdigit() else pwd.getpwnam(user)
+    except KeyError:
+        return None
+    return entry.pw_uid, entry.pw_gid
+
+
+def env_content(alluxio_path, options):
+    args = ["-a", alluxio_path]
+    if options:
+        args += ["-o", ",".join(options)]
+    return ("# alnair.alluxio.fuse_mount: arguments of the Alluxio FUSE process (managed, local edits are overwritten)\n"
+            "[Service]\n"
+            "Environment=\"ALLUXIO_FUSE_ARGS=%s\"\n" % " ".join(args))
+
+
+def running_args(cmdline):
+    """(alluxio path, options) from a FUSE process's NUL-separated command line."""
+    argv = cmdline.split("\0")
+    path, options = None, []
+    for i, arg in enumerate(argv[:-1]):
+        if arg in ("-a", "--alluxio-path"):
+            path = argv[i + 1]
+        elif arg == "-o":
+            options = [o for o in argv[i + 1].split(",") if o]
+    return path, options
+
+
+def check_inputs(params, unit_user, fuse_conf_text, lib_present, fusermount_present, dev_fuse_present):
+    """Every reason to refuse, before anything changes."""
+    problems = []
+    if not params["mount_point"].startswith("/"):
+        problems.append("mount_point %r is not an absolute path" % params["mount_point"])
+    if not str(params["alluxio_path"]).startswith("/"):
+        problems.append("alluxio_path %r is not an absolute Alluxio path" % params["alluxio_path"])
+    for value in [params["alluxio_path"]] + params["options"]:
+        if not value or re.search(r"[\s%\\\"']", value):
+            problems.append("%r: empty, or with white space, quotes, %% or \\ (not supported in the FUSE arguments)" % value)
+    for option in params["options"]:
+        if "," in option:
+            problems.append("option %r: give one option per list item" % option)
+    if params["state"] in ("mounted", "remounted"):
+        if params["libfuse_version"] == 3 and "direct_io" in params["options"]:
+            problems.append("option direct_io is refused by libfuse 3 as a mount option "
+                            "(use libfuse_version 2, or drop it)")
+        if not dev_fuse_present:
+            problems.append("FUSE is not available: /dev/fuse does not exist")
+        if not lib_present:
+            problems.append("FUSE is not installed: %s not found (install %s)"
+                            % (LIBFUSE[params["libfuse_version"]], "libfuse2" if params["libfuse_version"] == 2 else "libfuse3-3"))
+        if unit_user not in ("root", "0"):
+            if not fusermount_present:
+                problems.append("FUSE is not installed: no fusermount3/fusermount for the unit's user %s (install fuse3)" % unit_user)
+            if "allow_other" in params["options"] and not fuse_user_allow_other(fuse_conf_text):
+                problems.append("option allow_other needs user_allow_other in /etc/fuse.conf "
+                                "(the FUSE process runs as %s, not root)" % unit_user)
+    return problems
+
+
+class FuseMount(object):
+    def __init__(self, module):
+        self.module = module
+        self.params = module.params
+        self.mount_point = os.path.normpath(self.params["mount_point"]) if self.params["mount_point"].startswith("/") else self.params["mount_point"]
+        self.unit = fuse_unit_name(self.mount_point) if self.mount_point.startswith("/") else ""
+        self.env_file = os.path.join(UNIT_DIR, self.unit + ".d", "alnair-fuse.conf")
+        self.actions = []
+        self.created_mount_point = False
+
+    # -- reading -----------------------------------------------------------------------------------
+
+    def systemctl(self, *args, **kwargs):
+        return self.module.run_command(["systemctl"] + list(args), check_rc=kwargs.get("check_rc", False))
+
+    def unit_state(self):
+        rc, out, err = self.systemctl("show", "--property=Id,ActiveState,UnitFileState,LoadState,User,MainPID", self.unit)
+        fields = dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
+        return fields
+
+    def mount(self):
+        return mount_at(parse_mountinfo(read_text("/proc/self/mountinfo")), self.mount_point)
+
+    def responds(self):
+        """None when the mount point answers stat, else why not (ENOTCONN, hung...)."""
+        rc, out, err = self.module.run_command(["timeout", "5", "stat", "--format=%i", "--", self.mount_point])
+        if rc == 0:
+            return None
+        if rc == 124:
+            return "stat hung for 5 s"
+        if "Transport endpoint is not connected" in err:
+            return os.strerror(errno.ENOTCONN)
+        return err.strip() or "stat failed (rc %d)" % rc
+
+    def found(self, unit):
+        mount = self.mount()
+        found = {"mounted": False, "stale": False, "fstype": None, "alluxio_path": None, "options": [],
+                 "unit_active": unit.get("ActiveState", ""), "unit_enabled": unit.get("UnitFileState", "")}
+        if mount:
+            found["fstype"] = mount["fstype"]
+            if mount["fstype"].startswith("fuse"):
+                found["mounted"] = True
+                found["stale"] = self.responds() is not None
+        pid = unit.get("MainPID", "0")
+        if pid not in ("", "0"):
+            found["alluxio_path"], found["options"] = running_args(read_text("/proc/%s/cmdline" % pid))
+        return found
+
+    # -- acting ------------------------------------------------------------------------------------
+
+    def act(self, description, func=None, *args):
+        self.actions.append(description)
+        if not self.module.check_mode and func is not None:
+            func(*args)
+
+    def check_alluxio_path(self):
+        try:
+            kind = is_directory(self.module, self.params["alluxio_home"], self.params["alluxio_path"])
+        except ShellError as exc:
+            raise FuseError(str(exc))
+        if kind is False:
+            raise FuseError("alluxio_path %s is a file in the Alluxio namespace, not a directory" % self.params["alluxio_path"])
+        if kind is None:
+            raise FuseError("alluxio_path %s does not exist in the Alluxio namespace (or the master cannot be reached)"
+                            % self.params["alluxio_path"])
+
+    def lazy_unmount(self):
+        rc, out, err = self.module.run_command(["umount", "-l", "--", self.mount_point])
+        if rc != 0 and self.mount() is not None:
+            raise FuseError("could not unmount the stale mount at %s: %s" % (self.mount_point, err.strip()))
+
+    def write_env(self, content):
+        directory = os.path.dirname(self.env_file)
+        if not os.path.isdir(directory):
+            os.makedirs(directory, 0o755)
+        temp = self.env_file + ".tmp"
+        with open(temp, "w") as handle:
+            handle.write(content)
+        os.chmod(temp, 0o644)
+        os.rename(temp, self.env_file)
+        self.systemctl("daemon-reload", check_rc=True)
+
+    def remove_env(self):
+        os.unlink(self.env_file)
+        try:
+            os.rmdir(os.path.dirname(self.env_file))
+        except OSError:
+            pass
+        self.systemctl("daemon-reload", check_rc=True)
+
+    def make_mount_point(self, user):
+        os.makedirs(self.mount_point, 0o755)
+        self.created_mount_point = True
+        owner = _user_ids(user)
+        if owner:
+            os.chown(self.mount_point, owner[0], owner[1])
+
+    def restarts(self):
+        rc, out, err = self.systemctl("show", "--property=NRestarts", "--value", self.unit)
+        return int(out.strip() or 0) if out.strip().isdigit() else 0
+
+    def wait_mounted(self):
+        """True once the mount answers; False after the timeout, or when the process died
+        and systemd had to restart it (it would only die again)."""
+        deadline = time.time() + self.params["timeout"]
+        restarts = self.restarts()
+        while time.time() < deadline:
+            mount = self.mount()
+            if mount and mount["fstype"].startswith("fuse") and self.responds() is None:
+                return True
+            if self.unit_state().get("ActiveState") == "failed" or self.restarts() > restarts:
+                return False
+            time.sleep(0.5)
+        return False
+
+    def journal(self):
+        rc, out, err = self.module.run_command(["journalctl", "--no-pager", "-n", "25", "-u", self.unit])
+        return out.strip()
+
+    def give_up(self, new_mount):
+        """The mount never came up: leave nothing half-mounted."""
+        journal = self.journal()
+        self.systemctl("stop", self.unit)
+        if self.mount() is not None:
+            self.module.run_command(["umount", "-l", "--", self.mount_point])
+        if new_mount:
+            self.systemctl("disable", self.unit)
+            if os.path.exists(self.env_file):
+                self.remove_env()
+            if self.created_mount_point and not os.listdir(self.mount_point):
+                os.rmdir(self.mount_point)
+        raise FuseError("%s did not mount %s at %s (its process died, or %d s passed)%s. Last lines of its journal:\n%s"
+                        % (self.unit, self.params["alluxio_path"], self.mount_point, self.params["timeout"],
+                           "; the unit was disabled, its drop-in removed (and a mount point it created)" if new_mount else "", journal))
+
+    def run(self):
+        params = self.params
+        unit = self.unit_state() if self.unit else {}
+        if self.unit and unit.get("LoadState") == "not-found":
+            raise FuseError("the unit template %s is not installed on this host (the alnair.alluxio.fuse role installs it)"
+                            % FUSE_UNIT_TEMPLATE)
+        unit_user = unit.get("User") or "root"
+        problems = check_inputs(
+            params, unit_user, read_text("/etc/fuse.conf"),
+            lib_present=any(os.path.exists(os.path.join(d, LIBFUSE[params["libfuse_version"]])) for d in LIB_DIRS),
+            fusermount_present=bool(self.module.get_bin_path("fusermount3") or self.module.get_bin_path("fusermount")),
+            dev_fuse_present=os.path.exists("/dev/fuse"))
+        if problems:
+            raise FuseError("; ".join(problems))
+
+        found = self.found(unit)
+        if found["fstype"] and not found["fstype"].startswith("fuse"):
+            raise FuseError("%s is already used by another file system (%s): not mounting over it"
+                            % (self.mount_point, found["fstype"]))
+        wanted_env = env_content(params["alluxio_path"], params["options"])
+        env_now = read_text(self.env_file) if os.path.exists(self.env_file) else None
+        running = found["unit_active"] in ("active", "activating", "reloading")
+        state = params["state"]
+
+        if state in ("unmounted", "absent"):
+            if running or found["unit_active"] == "deactivating":
+                self.act("stopped %s" % self.unit, self.systemctl, "stop", self.unit)
+            # A FUSE process that died (or ignored SIGTERM) leaves its mount behind.
+            if found["mounted"] and (found["stale"] or not running):
+                self.act("unmounted the stale mount", self.lazy_unmount)
+            elif running and not self.module.check_mode and self.mount() is not None:
+                self.act("unmounted what the stopped process left", self.lazy_unmount)
+            if state == "absent":
+                if found["unit_enabled"] == "enabled":
+                    self.act("disabled %s" % self.unit, self.systemctl, "disable", self.unit)
+                if env_now is not None:
+                    self.act("removed %s" % self.env_file, self.remove_env)
+            return found, wanted_env, env_now
+
+        # mounted / remounted
+        new_mount = env_now is None
+        serving = (running and found["mounted"] and not found["stale"] and env_now == wanted_env
+                   and (found["alluxio_path"], found["options"]) == (params["alluxio_path"], params["options"]))
+        if state == "remounted" or not serving:
+            # A FUSE process given a missing path neither mounts nor exits: ask the namespace first.
+            self.check_alluxio_path()
+        if not os.path.exists(self.mount_point) and not found["mounted"]:
+            self.act("created %s" % self.mount_point, self.make_mount_point, unit_user)
+        elif not found["mounted"]:
+            if not os.path.isdir(self.mount_point):
+                raise FuseError("%s exists and is not a directory" % self.mount_point)
+            if os.listdir(self.mount_point) and not params["allow_non_empty"]:
+                raise FuseError("%s is not empty: refusing to hide its content under a mount (set allow_non_empty)"
+                                % self.mount_point)
+            owner = _user_ids(unit_user)
+            st = os.stat(self.mount_point)
+            if owner and (st.st_uid, st.st_gid) != owner:
+                # fusermount lets a user mount only on a directory it may write.
+                self.act("gave %s to %s" % (self.mount_point, unit_user), os.chown, self.mount_point, owner[0], owner[1])
+        if env_now != wanted_env:
+            self.act("wrote %s" % self.env_file, self.write_env, wanted_env)
+        differs = running and found["mounted"] and (found["alluxio_path"], found["options"]) != (params["alluxio_path"], params["options"])
+        if found["stale"]:
+            self.act("unmounted the stale mount (%s)" % "transport endpoint not connected", self.lazy_unmount)
+        start = None
+        if state == "remounted" or differs or found["stale"] or (running and env_now != wanted_env):
+            start = "restart"
+        elif not running or not found["mounted"]:
+            start = "restart" if running else "start"
+        if found["unit_enabled"] != "enabled":
+            self.act("enabled %s" % self.unit, self.systemctl, "enable", self.unit)
+        if start:
+            self.act("%sed %s" % ("restart" if start == "restart" else "start", self.unit), self.systemctl, start, self.unit)
+            if not self.module.check_mode and not self.wait_mounted():
+                self.give_up(new_mount)
+        return found, wanted_env, env_now
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            mount_point=dict(type="str", required=True),
+            alluxio_path=dict(type="str", default="/"),
+            options=dict(type="list", elements="str", default=[]),
+            state=dict(type="str", default="mounted", choices=["mounted", "unmounted", "remounted", "absent"]),
+            allow_non_empty=dict(type="bool", default=False),
+            libfuse_version=dict(type="int", default=2, choices=[2, 3]),
+            alluxio_home=dict(type="path", default=DEFAULT_HOME),
+            timeout=dict(type="int", default=90),
+        ),
+        supports_check_mode=True,
+    )
+    fuse = FuseMount(module)
+    try:
+        if not module.params["mount_point"].startswith("/"):
+            raise FuseError("mount_point %r is not an absolute path" % module.params["mount_point"])
+        found, wanted_env, env_now = fuse.run()
+    except FuseError as exc:
+        module.fail_json(msg=str(exc), actions=fuse.actions, unit=fuse.unit)
+    before = {"state": "mounted" if found["mounted"] and not found["stale"] else ("stale" if found["stale"] else "unmounted"),
+              "alluxio_path": found["alluxio_path"], "options": found["options"], "unit": found["unit_active"]}
+    after = {"state": "mounted" if module.params["state"] in ("mounted", "remounted") else module.params["state"],
+             "alluxio_path": module.params["alluxio_path"], "options": module.params["options"]}
+    result = dict(changed=bool(fuse.actions), found=found, actions=fuse.actions, unit=fuse.unit)
+    if fuse.actions:
+        result["diff"] = {"before_header": fuse.mount_point, "after_header": fuse.mount_point,
+                          "before": _lines(before), "after": _lines(after)}
+    module.exit_json(**result)
+
+
+def _lines(state):
+    return "".join("%s: %s\n" % (key, value) for key, value in sorted(state.items()))
+
+
+if __name__ == "__main__":
+    main()
