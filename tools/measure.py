@@ -5,6 +5,7 @@
     python3 tools/measure.py site [--runs 3]       site.yml first converge and second run
     python3 tools/measure.py startup [--runs 3]    systemctl start to healthy, per process (converged lab)
     python3 tools/measure.py memory                PSS per idle host and per Alluxio JVM
+    python3 tools/measure.py fuse [--runs 5]       kill -9 of a FUSE JVM to its mount answering again (systemd)
 
 Prints one Markdown table row per figure, with the runs behind the median.
 """
@@ -141,13 +142,41 @@ def measure_memory():
         print(f"| {host.name} | {total / 1024:.0f} MiB PSS | {'; '.join(jvms) or 'no JVM'} |")
 
 
+FUSE_UNIT = "alluxio-fuse@mnt-alluxio\\x2dfuse.service"
+FUSE_MOUNT = "/mnt/alluxio-fuse"
+
+
+def on_worker(command):
+    return subprocess.run(SSH + [f"root@{WORKER}", command], capture_output=True, text=True, check=False).stdout.strip()
+
+
+def measure_fuse(runs):
+    """Seconds from kill -9 of the FUSE JVM to a mounted FUSE answering stat again (systemd's restart)."""
+    answers = (f"grep -q ' {FUSE_MOUNT} .* - fuse' /proc/self/mountinfo && timeout 5 stat {FUSE_MOUNT} >/dev/null 2>&1"
+               f" && systemctl show -p MainPID --value '{FUSE_UNIT}'")
+    samples = []
+    for _ in range(runs):
+        pid = on_worker(f"systemctl show -p MainPID --value '{FUSE_UNIT}'")
+        if pid in ("", "0"):
+            raise SystemExit(f"{FUSE_UNIT} is not running on {WORKER}: deploy with site.yml first")
+        on_worker(f"kill -9 {pid}")
+        started = time.monotonic()
+        while on_worker(answers) in ("", "0", pid):
+            if time.monotonic() - started > 120:
+                raise SystemExit("the FUSE mount did not come back within 120 s")
+            time.sleep(0.1)
+        samples.append(time.monotonic() - started)
+        time.sleep(3)
+    row("FUSE mount back after kill -9 of its JVM (systemd restart, RestartSec=5)", samples, "python3 tools/measure.py fuse")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("what", choices=["lab", "site", "startup", "memory"])
+    parser.add_argument("what", choices=["lab", "site", "startup", "memory", "fuse"])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     {"lab": lambda: measure_lab(args.runs), "site": lambda: measure_site(args.runs),
-     "startup": lambda: measure_startup(args.runs), "memory": measure_memory}[args.what]()
+     "startup": lambda: measure_startup(args.runs), "memory": measure_memory, "fuse": lambda: measure_fuse(args.runs)}[args.what]()
 
 
 if __name__ == "__main__":

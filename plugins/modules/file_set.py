@@ -154,31 +154,19 @@ def _kind(path):
     return "other", st
 
 
-def _uid(owner, check_mode):
-    """The uid for owner, or None when it does not exist yet and only check mode asks."""
-    if owner is None:
+def _account_id(name, kind, check_mode):
+    """The uid (kind 'user') or gid (kind 'group') of name; None when name is None; -1 when the
+    account does not exist yet and only check mode asks (the play would create it first)."""
+    if name is None:
         return None
-    if owner.isdigit():
-        return int(owner)
+    if name.isdigit():
+        return int(name)
     try:
-        return pwd.getpwnam(owner).pw_uid
+        return pwd.getpwnam(name).pw_uid if kind == "user" else grp.getgrnam(name).gr_gid
     except KeyError:
         if check_mode:
             return -1
-        raise FileSetError("user %s does not exist" % owner)
-
-
-def _gid(group, check_mode):
-    if group is None:
-        return None
-    if group.isdigit():
-        return int(group)
-    try:
-        return grp.getgrnam(group).gr_gid
-    except KeyError:
-        if check_mode:
-            return -1
-        raise FileSetError("group %s does not exist" % group)
+        raise FileSetError("%s %s does not exist" % (kind, name))
 
 
 def _mode(mode, path):
@@ -297,8 +285,8 @@ class Applier(object):
             raise
 
     def _attributes(self, entry, path, result, new):
-        uid = _uid(entry["owner"], self.check_mode)
-        gid = _gid(entry["group"], self.check_mode)
+        uid = _account_id(entry["owner"], "user", self.check_mode)
+        gid = _account_id(entry["group"], "group", self.check_mode)
         mode = _mode(entry["mode"], path)
         if new and self.check_mode:
             return

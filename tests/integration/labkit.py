@@ -1,5 +1,6 @@
 """Helpers for the lab integration tests: run commands and playbooks, inspect the lab."""
 import json
+import re
 import os
 import subprocess
 import sys
@@ -84,3 +85,12 @@ def wait_for(predicate, timeout, interval=0.5):
 def load_json(path):
     with open(path) as fh:
         return json.load(fh)
+
+
+def recap(output):
+    """PLAY RECAP counters per host."""
+    hosts = {}
+    for match in re.finditer(r"^(\S+)\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", output, re.M):
+        hosts[match.group(1)] = {"ok": int(match.group(2)), "changed": int(match.group(3)),
+                                 "unreachable": int(match.group(4)), "failed": int(match.group(5))}
+    return hosts

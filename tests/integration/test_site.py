@@ -6,19 +6,10 @@ import time
 import pytest
 import yaml
 
-from labkit import INVENTORY, REPO, lab_down, lab_up, playbook, run, ssh
+from labkit import INVENTORY, REPO, lab_down, lab_up, playbook, recap, run, ssh
 
 SITE = REPO / "playbooks" / "site.yml"
 ADDRESS = {"lab-master": "198.51.100.11", "lab-worker1": "198.51.100.12", "lab-worker2": "198.51.100.13"}
-
-
-def recap(output):
-    """PLAY RECAP counters per host."""
-    hosts = {}
-    for match in re.finditer(r"^(\S+)\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", output, re.M):
-        hosts[match.group(1)] = {"ok": int(match.group(2)), "changed": int(match.group(3)),
-                                 "unreachable": int(match.group(4)), "failed": int(match.group(5))}
-    return hosts
 
 
 def on(host, command):

@@ -1,0 +1,89 @@
+"""dataset.yml on the lab: 1,000 small files and a few large ones, mounted, loaded, read through FUSE."""
+import json
+import os
+import urllib.request
+
+import pytest
+import yaml
+
+from labkit import REPO, lab_down, lab_up, playbook, recap, ssh
+
+SITE = REPO / "playbooks" / "site.yml"
+DATASET = REPO / "playbooks" / "dataset.yml"
+SHARED = "/var/lib/alnair-lab/shared"  # /srv/lab-shared on every lab host
+NAME = "train-set"
+
+
+def make_dataset(root):
+    os.makedirs(os.path.join(root, "small"), exist_ok=True)
+    for i in range(1000):
+        with open(os.path.join(root, "small", f"img-{i:04d}.bin"), "wb") as out:
+            out.write(os.urandom(4096))
+    for i in range(3):
+        with open(os.path.join(root, f"shard-{i}.bin"), "wb") as out:
+            out.write(os.urandom(24 * 1024 * 1024))
+    for path, dirs, files in os.walk(root):
+        os.chmod(path, 0o755)
+        for name in files:
+            os.chmod(os.path.join(path, name), 0o644)
+
+
+def mount_table():
+    with urllib.request.urlopen("http://198.51.100.11:19999/api/v1/master/info", timeout=5) as resp:
+        return json.load(resp)["mountPoints"]
+
+
+@pytest.fixture(scope="module")
+def loaded(lab, tarball, tmp_path_factory):
+    lab_down()
+    lab_up()
+    make_dataset(f"{SHARED}/datasets/{NAME}")
+    playbook(SITE)
+    k8s = tmp_path_factory.mktemp("k8s")
+    # A bandwidth limit makes the load last long enough to show progress.
+    res = playbook(DATASET, "-e", f"dataset_name={NAME}", "-e", f"dataset_ufs=/srv/lab-shared/datasets/{NAME}",
+                   "-e", f"dataset_k8s_dir={k8s}", "-e", "dataset_load_bandwidth=4MB", "-e", "dataset_poll_interval=1")
+    return {"output": res.stdout, "k8s": k8s}
+
+
+def test_everything_is_in_memory_with_progress_shown(loaded):
+    out = loaded["output"]
+    assert f"done: [lab-master] /datasets/{NAME}: 100.0 % in memory" in out, out[-3000:]
+    assert "load SUCCEEDED, 1003 files" in out
+    assert "progress: [lab-master]" in out, "no progress line while loading"
+    assert mount_table()[f"/datasets/{NAME}"]["readOnly"] is True
+
+
+def test_every_worker_read_the_sample_back_identical(loaded):
+    assert loaded["output"].count("files of 1003 read back identical") == 2
+
+
+def test_snippet_parses_with_kubernetes_field_names(loaded):
+    doc = yaml.safe_load((loaded["k8s"] / f"{NAME}.yaml").read_text())
+    volume, mount = doc["volumes"][0], doc["volumeMounts"][0]
+    assert volume["name"] == mount["name"] == NAME
+    assert volume["hostPath"] == {"path": f"/mnt/alluxio-fuse/datasets/{NAME}", "type": "DirectoryOrCreate"}
+    assert mount["mountPath"] == f"/data/{NAME}" and mount["readOnly"] is True
+    term = doc["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"][0]
+    assert term["matchExpressions"] == [{"key": "kubernetes.io/hostname", "operator": "In",
+                                         "values": ["lab-worker1", "lab-worker2"]}]
+    # The hostPath is what the workers see.
+    assert ssh("198.51.100.13", f"ls /mnt/alluxio-fuse/datasets/{NAME}/small | wc -l").stdout.strip() == "1000"
+
+
+def test_second_run_changes_nothing(loaded):
+    res = playbook(DATASET, "-e", f"dataset_name={NAME}", "-e", f"dataset_ufs=/srv/lab-shared/datasets/{NAME}",
+                   "-e", f"dataset_k8s_dir={loaded['k8s']}")
+    assert all(c["changed"] == 0 for c in recap(res.stdout).values()), res.stdout[-3000:]
+
+
+@pytest.mark.parametrize("extra,message", [
+    ({"dataset_name": "Bad_Name", "dataset_ufs": "/srv/lab-shared/datasets/x"}, "dataset_name must be a Kubernetes volume name"),
+    ({"dataset_name": "other", "dataset_ufs": "/srv/lab-shared/datasets/elsewhere", "dataset_alluxio_path": f"/datasets/{NAME}"},
+     f"/datasets/{NAME} is already a mount of /srv/lab-shared/datasets/{NAME}"),
+])
+def test_bad_input_changes_nothing(loaded, extra, message):
+    before = mount_table()
+    res = playbook(DATASET, "-e", json.dumps(extra), check=False)
+    assert res.returncode != 0 and message in res.stdout, res.stdout[-3000:]
+    assert mount_table() == before

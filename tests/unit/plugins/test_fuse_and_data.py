@@ -1,0 +1,119 @@
+"""Unit tests for the FUSE, namespace mount and cache logic (no host, no Alluxio)."""
+import pytest
+
+from ansible_collections.alnair.alluxio.plugins.module_utils import alluxio_host as host
+from ansible_collections.alnair.alluxio.plugins.module_utils import alluxio_shell as shell
+from ansible_collections.alnair.alluxio.plugins.modules import fuse_mount, ufs_mount
+
+MOUNTINFO = (
+    "22 1 0:21 / / rw,relatime - overlay overlay rw\n"
+    "1310 191 0:92 / /mnt/alluxio-fuse rw,nosuid,nodev,relatime shared:497 - fuse.alluxio-fuse alluxio-fuse "
+    "rw,user_id=999,group_id=997,allow_other\n"
+    "1400 22 0:93 / /mnt/with\\040space rw - tmpfs tmpfs rw,size=1024k\n"
+)
+
+
+def test_mountinfo_is_parsed_and_unescaped():
+    mounts = host.parse_mountinfo(MOUNTINFO)
+    fuse = host.mount_at(mounts, "/mnt/alluxio-fuse")
+    assert fuse["fstype"] == "fuse.alluxio-fuse" and "allow_other" in fuse["options"]
+    assert host.mount_at(mounts, "/mnt/with space")["fstype"] == "tmpfs"
+    assert host.mount_at(mounts, "/mnt/none") is None
+
+
+def test_dpkg_and_systemctl_output():
+    dpkg = "ii \tlibfuse2\t2.9.9-6+b1\nun \tfuse\t\n"
+    assert host.parse_dpkg(dpkg, ["libfuse2", "fuse", "fuse3"]) == {"libfuse2": "2.9.9-6+b1", "fuse": None, "fuse3": None}
+    show = "Id=a.service\nActiveState=active\nUnitFileState=enabled\n\nId=b.mount\nActiveState=inactive\nUnitFileState=\n"
+    assert host.parse_systemctl_show(show) == {"a.service": {"active": "active", "enabled": "enabled"},
+                                               "b.mount": {"active": "inactive", "enabled": ""}}
+
+
+def test_fuse_unit_names_follow_systemd_escape():
+    assert host.fuse_unit_name("/mnt/alluxio-fuse") == "alluxio-fuse@mnt-alluxio\\x2dfuse.service"
+    assert host.fuse_unit_name("/data/") == "alluxio-fuse@data.service"
+
+
+def test_fuse_arguments_round_trip():
+    content = fuse_mount.env_content("/datasets/x", ["allow_other", "max_read=131072"])
+    assert 'Environment="ALLUXIO_FUSE_ARGS=-a /datasets/x -o allow_other,max_read=131072"' in content
+    cmdline = "java\0-Xmx1g\0alluxio.fuse.AlluxioFuse\0-m\0/mnt/a\0-a\0/datasets/x\0-o\0allow_other,max_read=131072\0"
+    assert fuse_mount.running_args(cmdline) == ("/datasets/x", ["allow_other", "max_read=131072"])
+
+
+def params(**kw):
+    base = {"mount_point": "/mnt/a", "alluxio_path": "/", "options": ["allow_other"], "state": "mounted",
+            "libfuse_version": 2}
+    base.update(kw)
+    return base
+
+
+def problems(p, user="alluxio", fuse_conf="user_allow_other\n", lib=True, fusermount=True, dev=True):
+    return " | ".join(fuse_mount.check_inputs(p, user, fuse_conf, lib, fusermount, dev))
+
+
+def test_fuse_inputs_are_checked_before_anything():
+    assert problems(params()) == ""
+    assert "not an absolute path" in problems(params(mount_point="mnt/a"))
+    assert "not an absolute Alluxio path" in problems(params(alluxio_path="data"))
+    assert "direct_io is refused by libfuse 3" in problems(params(options=["direct_io"], libfuse_version=3))
+    assert problems(params(options=["direct_io"], libfuse_version=2)) == ""
+    assert "needs user_allow_other" in problems(params(), fuse_conf="#user_allow_other\n")
+    assert problems(params(), user="root", fuse_conf="") == ""
+    assert "FUSE is not installed" in problems(params(), lib=False)
+    assert "fusermount" in problems(params(), fusermount=False)
+    assert "/dev/fuse does not exist" in problems(params(), dev=False)
+    assert "one option per list item" in problems(params(options=["a,b"]))
+    assert "white space" in problems(params(alluxio_path="/a b"))
+    # Taking a mount away needs no FUSE at all.
+    assert problems(params(state="absent"), lib=False, dev=False) == ""
+
+
+def mount_params(**kw):
+    base = {"alluxio_path": "/datasets/x", "ufs_uri": "/srv/nfs/x", "readonly": True, "shared": False,
+            "options": {}, "replace": False, "state": "present"}
+    base.update(kw)
+    return base
+
+
+FOUND = {"ufs_uri": "/srv/nfs/x", "readonly": True, "shared": False, "options": {}}
+
+
+def test_namespace_mount_plans():
+    assert ufs_mount.plan(None, mount_params()) == [["fs", "mount", "--readonly", "/datasets/x", "/srv/nfs/x"]]
+    assert ufs_mount.plan(FOUND, mount_params()) == []
+    assert ufs_mount.plan(dict(FOUND, ufs_uri="/srv/nfs/x/"), mount_params()) == []
+    assert ufs_mount.plan(FOUND, mount_params(readonly=False, options={"k": "v"})) == [
+        ["fs", "updateMount", "--option", "k=v", "/datasets/x"]]
+    with pytest.raises(ValueError, match="already a mount of /srv/nfs/x"):
+        ufs_mount.plan(FOUND, mount_params(ufs_uri="/srv/other"))
+    assert ufs_mount.plan(FOUND, mount_params(ufs_uri="/srv/other", replace=True))[0] == ["fs", "unmount", "/datasets/x"]
+    assert ufs_mount.plan(FOUND, mount_params(state="absent")) == [["fs", "unmount", "/datasets/x"]]
+    assert ufs_mount.plan(None, mount_params(state="absent")) == []
+
+
+def test_mount_table_from_master_info():
+    info = {"mountPoints": {"/datasets/x": {"ufsUri": "/srv/nfs/x", "readOnly": True, "shared": False,
+                                            "properties": {}, "ufsType": "local"}}}
+    assert ufs_mount.mount_table(info) == {"/datasets/x": FOUND}
+
+
+def test_du_and_load_progress_are_parsed():
+    du = "File Size     In Alluxio       In Memory        Path\n20200000      10100000 (50%)   10100000 (50%)   /d x\n"
+    assert shell.parse_du(du) == (20200000, 10100000, 10100000)
+    with pytest.raises(shell.ShellError):
+        shell.parse_du("nothing here")
+    progress = ("Progress for loading path '/d':\n"
+                '{"mVerbose":false,"mJobState":"RUNNING","mProcessedFileCount":21,"mLoadedByteCount":5,"mFailedFileCount":0}\n')
+    assert shell.parse_load_progress(progress)["jobState"] == "RUNNING"
+    assert shell.parse_load_progress("Load for path '/' cannot be found.") is None
+    state = {"in_memory_percent": 50.0, "in_memory_bytes": 1048576, "size_bytes": 2097152,
+             "load": {"jobState": "RUNNING", "processedFileCount": 3, "loadedByteCount": 1048576}}
+    assert shell.progress_line("/d", state) == "/d: 50.0 % in memory (1.0 MiB of 2.0 MiB); load RUNNING, 3 files, 1.0 MiB loaded"
+
+
+def test_java_errors_are_reduced_to_their_reason():
+    trace = ("Exception in thread main\n\tat a.b(C.java:1)\n"
+             "Caused by: io.grpc.StatusRuntimeException: PERMISSION_DENIED: Permission denied: user=root\n\tat x\n")
+    assert shell.reason(trace) == "io.grpc.StatusRuntimeException: PERMISSION_DENIED: Permission denied: user=root"
+    assert shell.reason("Path /x does not exist\n") == "Path /x does not exist"
