@@ -48,6 +48,11 @@ options:
       content:
         description: The file's whole content, with I(state=file).
         type: str
+      copy_from:
+        description:
+          - A file on the host whose content is wanted, with I(state=file), instead of I(content).
+          - In check mode a missing I(copy_from) counts as a change (an earlier task would create it).
+        type: path
       src:
         description: The link target, with I(state=link). It does not have to exist.
         type: path
@@ -226,7 +231,17 @@ class Applier(object):
         return before
 
     def _file(self, entry, path, kind, st, result):
-        content = to_bytes(entry["content"] or "", errors="surrogate_or_strict")
+        if entry.get("copy_from"):
+            try:
+                with open(entry["copy_from"], "rb") as source:
+                    content = source.read()
+            except (IOError, OSError) as exc:
+                if not self.check_mode:
+                    raise FileSetError("%s: cannot read copy_from %s: %s" % (path, entry["copy_from"], exc))
+                result["actions"].append("created" if kind == "absent" else "content")
+                return ""
+            entry["content"] = content.decode("utf-8", "surrogateescape")
+        content = to_bytes(entry["content"] or "", errors="surrogate_or_strict" if not entry.get("copy_from") else "surrogateescape")
         old = b""
         if kind == "file":
             with open(path, "rb") as handle:
@@ -318,12 +333,12 @@ def _after(entry, result):
 def _validate(entries):
     for entry in entries:
         path, wanted = entry["path"], entry["state"]
-        if wanted == "file" and entry["content"] is None:
-            raise FileSetError("%s: state=file needs content" % path)
+        if wanted == "file" and (entry["content"] is None) == (not entry.get("copy_from")):
+            raise FileSetError("%s: state=file needs content or copy_from (one of them)" % path)
         if wanted == "link" and not entry["src"]:
             raise FileSetError("%s: state=link needs src" % path)
-        if wanted != "file" and entry["content"] is not None:
-            raise FileSetError("%s: content is only for state=file" % path)
+        if wanted != "file" and (entry["content"] is not None or entry.get("copy_from")):
+            raise FileSetError("%s: content and copy_from are only for state=file" % path)
         if not os.path.isabs(path):
             raise FileSetError("path %r is not absolute" % path)
         _mode(entry["mode"], path)
@@ -336,6 +351,7 @@ def main():
                 path=dict(type="path", required=True),
                 state=dict(type="str", default="file", choices=["file", "directory", "link", "absent"]),
                 content=dict(type="str"),
+                copy_from=dict(type="path"),
                 src=dict(type="path"),
                 owner=dict(type="str"),
                 group=dict(type="str"),

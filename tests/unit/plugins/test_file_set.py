@@ -8,7 +8,8 @@ from ansible_collections.alnair.alluxio.plugins.modules.file_set import Applier,
 
 
 def entry(path, **kw):
-    base = {"path": str(path), "state": "file", "content": None, "src": None, "owner": None, "group": None, "mode": None}
+    base = {"path": str(path), "state": "file", "content": None, "copy_from": None, "src": None, "owner": None,
+            "group": None, "mode": None}
     base.update(kw)
     return base
 
@@ -75,14 +76,28 @@ def test_absent_removes_files_links_and_empty_directories_only(tmp_path):
 
 @pytest.mark.parametrize("bad,message", [
     ({"path": "relative/f", "content": "x"}, "not absolute"),
-    ({"content": None}, "needs content"),
+    ({"content": None}, "needs content or copy_from"),
     ({"state": "link"}, "needs src"),
     ({"content": "x", "mode": "rw-r--r--"}, "octal mode"),
     ({"content": "x", "mode": "99999"}, "octal mode"),
     ({"state": "directory", "content": "x"}, "only for state=file"),
+    ({"content": "x", "copy_from": "/etc/hostname"}, "needs content or copy_from"),
 ])
 def test_bad_entries_fail_before_anything_is_applied(tmp_path, bad, message):
     first = entry(tmp_path / "first", state="directory")
     with pytest.raises(FileSetError, match=message):
         apply([first, entry(bad.pop("path", tmp_path / "x"), **bad)])
     assert not (tmp_path / "first").exists()
+
+
+def test_copy_from_a_file_on_the_host(tmp_path):
+    source = tmp_path / "log4j.properties"
+    source.write_text("log4j.rootLogger=INFO\n")
+    target = entry(tmp_path / "conf-log4j", copy_from=str(source), mode="0644")
+    assert apply([target])[0]["actions"] == ["created"]
+    assert (tmp_path / "conf-log4j").read_text() == "log4j.rootLogger=INFO\n"
+    assert apply([entry(tmp_path / "conf-log4j", copy_from=str(source), mode="0644")])[0]["changed"] is False
+    missing = entry(tmp_path / "x", copy_from=str(tmp_path / "missing"))
+    assert apply([missing], check_mode=True)[0]["actions"] == ["created"]
+    with pytest.raises(FileSetError, match="cannot read copy_from"):
+        apply([entry(tmp_path / "x", copy_from=str(tmp_path / "missing"))])

@@ -1,0 +1,204 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: alnair.alluxio contributors
+# Apache License 2.0 (see https://www.apache.org/licenses/LICENSE-2.0)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: direct_io_bench
+short_description: Measure sequential write and read throughput of a directory with direct I/O
+version_added: "0.1.0"
+description:
+  - Writes, then reads, a file of I(size) bytes sequentially at each of I(block_sizes), with
+    C(O_DIRECT) and page-aligned buffers (no dd, no output parsing), I(repetitions) times.
+  - Where C(O_DIRECT) is refused (by the file system, or for a block size it cannot align), and
+    I(direct=auto), it measures with the labelled fallback C(fadvise) (C(fdatasync) then
+    C(posix_fadvise(DONTNEED)) before each read); I(direct=required) makes that an error.
+  - Reports bytes per second (min, median, max over the repetitions), per-block latency
+    percentiles in nanoseconds, and the CPU time the measurement used per GiB moved.
+  - Each rate is checked against the host's own memory copy speed (measured) and, for a remote
+    target, I(line_rate_bytes_per_sec); a rate above them is flagged C(implausible) with the
+    reason instead of being reported as a fact.
+  - Refuses a missing or unwritable directory and a size larger than its free space, before
+    writing anything. Its file is removed afterwards.
+author:
+  - alnair platform team (@alnair)
+options:
+  path:
+    description: The directory to measure (a FUSE mount, a local disk, an NFS mount...).
+    type: path
+    required: true
+  size:
+    description: Bytes of the test file, or an Alluxio-style size (C(1GB) = 1 GiB).
+    type: str
+    default: 1GB
+  block_sizes:
+    description: Request sizes in bytes or sizes (C(512KB), C(1MB)); C(512B) reproduces the runbook.
+    type: list
+    elements: str
+    default: [512KB, 1MB]
+  repetitions:
+    description: Runs per block size and direction.
+    type: int
+    default: 3
+  direct:
+    description: C(auto) uses C(O_DIRECT) where it works and the fallback elsewhere; C(required) fails instead; C(off) always uses the fallback.
+    type: str
+    choices: [auto, required, "off"]
+    default: auto
+  line_rate_bytes_per_sec:
+    description: The network line rate for a remote target (NFS, FUSE reading a remote worker); rates above it are implausible.
+    type: int
+  label:
+    description: A name for the target in the results (defaults to I(path)).
+    type: str
+attributes:
+  check_mode:
+    description: Checks the target (exists, writable, free space) and measures nothing.
+    support: full
+  diff_mode:
+    description: Nothing to show as a diff.
+    support: none
+"""
+
+EXAMPLES = r"""
+- name: Alluxio FUSE against the local disk, 1 MiB blocks
+  alnair.alluxio.direct_io_bench:
+    path: "{{ item }}"
+    size: 512MB
+    block_sizes: [1MB]
+  loop: [/mnt/alluxio-fuse/bench, /var/tmp/bench]
+"""
+
+RETURN = r"""
+target:
+  description: The label and path measured.
+  returned: always
+  type: dict
+  sample: {label: local-disk, path: /var/tmp/bench}
+size_bytes:
+  description: Bytes of the test file.
+  returned: always
+  type: int
+memory_copy_bytes_per_sec:
+  description: The host's single-core memory copy speed, the ceiling for any rate.
+  returned: success
+  type: float
+results:
+  description: One entry per block size.
+  returned: success
+  type: list
+  elements: dict
+  sample:
+    - block_bytes: 1048576
+      mode: direct
+      write: {bytes_per_sec: {min: 1.1e9, median: 1.2e9, max: 1.3e9}, latency_ns: {p50: 800000, p90: 900000, p99: 1000000, max: 2000000}, runs: 3}
+      read: {bytes_per_sec: {min: 2.1e9, median: 2.2e9, max: 2.3e9}, latency_ns: {p50: 400000, p90: 500000, p99: 600000, max: 900000}, runs: 3}
+      cpu_ns_per_gib: 210000000
+      implausible: []
+"""
+
+import os
+import resource
+import time
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_bench import (
+    BenchError, memory_copy_rate, plausibility, probe_direct, read_file, summarize, write_file)
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, parse_size
+
+
+def cpu_ns():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return int((usage.ru_utime + usage.ru_stime) * 1e9)
+
+
+def check_target(path, size, blocks):
+    if not os.path.isdir(path):
+        raise BenchError("%s does not exist or is not a directory" % path)
+    if not os.access(path, os.W_OK):
+        raise BenchError("%s is not writable" % path)
+    stats = os.statvfs(path)
+    free = stats.f_bavail * stats.f_frsize
+    if size > free:
+        raise BenchError("size %d bytes is larger than the free space of %s (%d bytes)" % (size, path, free))
+    for block in blocks:
+        if size % block:
+            raise BenchError("size %d is not a multiple of block size %d" % (size, block))
+
+
+def measure(path, size, blocks, repetitions, direct_policy, line_rate):
+    ceiling = memory_copy_rate()
+    results = []
+    test_file = os.path.join(path, ".alnair-bench-%d" % os.getpid())
+    try:
+        for block in blocks:
+            why_not = "direct" if direct_policy != "off" else "direct I/O switched off"
+            if direct_policy != "off":
+                why_not = probe_direct(path, block)
+            direct = why_not == "direct"
+            if not direct and direct_policy == "required":
+                raise BenchError("O_DIRECT is required, but %s" % why_not)
+            cpu_before = cpu_ns()
+            writes, reads = [], []
+            for _ in range(repetitions):
+                writes.append(write_file(test_file, size, block, direct))
+                reads.append(read_file(test_file, size, block, direct))
+            cpu_used = cpu_ns() - cpu_before
+            entry = {"block_bytes": block, "mode": "direct" if direct else "fadvise",
+                     "write": summarize(writes), "read": summarize(reads),
+                     "cpu_ns_per_gib": int(cpu_used * (1 << 30) / (2.0 * size * repetitions)), "implausible": []}
+            if not direct:
+                entry["fallback_reason"] = why_not
+            for direction in ("write", "read"):
+                reason = plausibility(entry[direction]["bytes_per_sec"]["max"], ceiling, line_rate)
+                if reason:
+                    entry["implausible"].append("%s: %s" % (direction, reason))
+            results.append(entry)
+    finally:
+        if os.path.exists(test_file):
+            os.unlink(test_file)
+    return ceiling, results
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            path=dict(type="path", required=True),
+            size=dict(type="str", default="1GB"),
+            block_sizes=dict(type="list", elements="str", default=["512KB", "1MB"]),
+            repetitions=dict(type="int", default=3),
+            direct=dict(type="str", default="auto", choices=["auto", "required", "off"]),
+            line_rate_bytes_per_sec=dict(type="int"),
+            label=dict(type="str"),
+        ),
+        supports_check_mode=True,
+    )
+    params = module.params
+    target = {"label": params["label"] or params["path"], "path": params["path"]}
+    try:
+        size = parse_size(params["size"])
+        blocks = [parse_size(b) for b in params["block_sizes"]]
+    except SizeError as exc:
+        module.fail_json(msg="%s: %s" % (target["label"], exc), target=target)
+    if params["repetitions"] < 1:
+        module.fail_json(msg="repetitions must be at least 1", target=target)
+    try:
+        check_target(params["path"], size, blocks)
+        if module.check_mode:
+            module.exit_json(changed=False, target=target, size_bytes=size, msg="target checked, nothing measured")
+        started = time.time()
+        ceiling, results = measure(params["path"], size, blocks, params["repetitions"], params["direct"],
+                                   params["line_rate_bytes_per_sec"])
+    except (BenchError, OSError) as exc:
+        module.fail_json(msg="%s: %s" % (target["label"], exc), target=target, size_bytes=size)
+    module.exit_json(changed=False, target=target, size_bytes=size, memory_copy_bytes_per_sec=ceiling,
+                     results=results, seconds=round(time.time() - started, 2))
+
+
+if __name__ == "__main__":
+    main()
