@@ -9,6 +9,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import errno
+import math
 import mmap
 import os
 import time
@@ -24,7 +25,8 @@ def percentile(sorted_values, fraction):
     """Nearest-rank percentile of an already sorted list."""
     if not sorted_values:
         return None
-    index = max(0, min(len(sorted_values) - 1, int(round(fraction * len(sorted_values) + 0.5)) - 1))
+    # rank = ceil(fraction * n); rounding first keeps 0.9 * 100 from becoming 91.
+    index = max(0, min(len(sorted_values) - 1, int(math.ceil(round(fraction * len(sorted_values), 9))) - 1))
     return sorted_values[index]
 
 
@@ -63,7 +65,7 @@ def memory_copy_rate(size=256 * 1024 * 1024, repeat=3):
     source = bytearray(size)
     target = bytearray(size)
     best = None
-    for _ in range(repeat):
+    for _attempt in range(repeat):
         started = time.perf_counter_ns()
         target[:] = source
         elapsed = time.perf_counter_ns() - started

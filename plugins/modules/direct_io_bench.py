@@ -145,7 +145,7 @@ def measure(path, size, blocks, repetitions, direct_policy, line_rate):
                 raise BenchError("O_DIRECT is required, but %s" % why_not)
             cpu_before = cpu_ns()
             writes, reads = [], []
-            for _ in range(repetitions):
+            for _repetition in range(repetitions):
                 writes.append(write_file(test_file, size, block, direct))
                 reads.append(read_file(test_file, size, block, direct))
             cpu_used = cpu_ns() - cpu_before

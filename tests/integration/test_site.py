@@ -1,5 +1,4 @@
 """site.yml on the lab: converge, idempotence, check mode, a real client, and bad input."""
-import re
 import shutil
 import time
 
