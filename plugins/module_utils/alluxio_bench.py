@@ -88,52 +88,33 @@ def _open(path, flags, direct):
     return os.open(path, flags, 0o644)
 
 
-def write_file(path, size, block, direct):
-    """Write size bytes sequentially in block-sized requests; returns {bytes, ns, latencies_ns}."""
-    buf = aligned_buffer(block)
+def transfer(path, size, block, direct, write):
+    """Write (or read) size bytes of path sequentially in block-sized requests from (into) a
+    page-aligned buffer. Returns {bytes, ns, latencies_ns}; a write ends with fsync."""
+    buf = aligned_buffer(block) if write else mmap.mmap(-1, block)
     view = memoryview(buf)
     latencies = []
-    fd = _open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, direct)
+    if not write and not direct:
+        drop_cache(path)
+    request = os.pwritev if write else os.preadv
+    fd = _open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC if write else os.O_RDONLY, direct)
     try:
         started = time.perf_counter_ns()
         for offset in range(0, size, block):
             before = time.perf_counter_ns()
-            written = os.pwritev(fd, [view], offset)
+            done = request(fd, [view], offset)
             latencies.append(time.perf_counter_ns() - before)
-            if written != block:
-                raise BenchError("short write of %d bytes at offset %d" % (written, offset))
-        os.fsync(fd)
+            if done != block:
+                raise BenchError("short %s of %d bytes at offset %d" % ("write" if write else "read", done, offset))
+        if write:
+            os.fsync(fd)
         elapsed = time.perf_counter_ns() - started
     finally:
         os.close(fd)
         view.release()
         buf.close()
-    if not direct:
+    if write and not direct:
         drop_cache(path)
-    return {"bytes": size, "ns": elapsed, "latencies_ns": latencies}
-
-
-def read_file(path, size, block, direct):
-    """Read size bytes sequentially in block-sized requests; returns {bytes, ns, latencies_ns}."""
-    if not direct:
-        drop_cache(path)
-    buf = mmap.mmap(-1, block)
-    view = memoryview(buf)
-    latencies = []
-    fd = _open(path, os.O_RDONLY, direct)
-    try:
-        started = time.perf_counter_ns()
-        for offset in range(0, size, block):
-            before = time.perf_counter_ns()
-            got = os.preadv(fd, [view], offset)
-            latencies.append(time.perf_counter_ns() - before)
-            if got != block:
-                raise BenchError("short read of %d bytes at offset %d" % (got, offset))
-        elapsed = time.perf_counter_ns() - started
-    finally:
-        os.close(fd)
-        view.release()
-        buf.close()
     return {"bytes": size, "ns": elapsed, "latencies_ns": latencies}
 
 

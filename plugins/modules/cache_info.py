@@ -25,21 +25,9 @@ options:
     description: Absolute Alluxio path.
     type: str
     required: true
-  alluxio_home:
-    description: The Alluxio installation whose C(bin/alluxio) is run.
-    type: path
-    default: /opt/alluxio/current
-  user:
-    description: The user C(bin/alluxio) runs as (Alluxio's superuser is the master's user).
-    type: str
-    default: alluxio
-attributes:
-  check_mode:
-    description: Reads only; runs the same in check mode.
-    support: full
-  diff_mode:
-    description: Reads only, so there is never a diff.
-    support: none
+extends_documentation_fragment:
+  - alnair.alluxio.alluxio.shell
+  - alnair.alluxio.alluxio.read_only
 """
 
 EXAMPLES = r"""

@@ -39,14 +39,8 @@ options:
   bandwidth:
     description: Read bandwidth limit per worker, such as C(100MB) (C(--bandwidth)).
     type: str
-  alluxio_home:
-    description: The Alluxio installation whose C(bin/alluxio) is run.
-    type: path
-    default: /opt/alluxio/current
-  user:
-    description: The user C(bin/alluxio) runs as.
-    type: str
-    default: alluxio
+extends_documentation_fragment:
+  - alnair.alluxio.alluxio.shell
 attributes:
   check_mode:
     description: Reports whether a load would be submitted.

@@ -108,7 +108,7 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_bench import (
-    BenchError, memory_copy_rate, plausibility, probe_direct, read_file, summarize, write_file)
+    BenchError, memory_copy_rate, plausibility, probe_direct, summarize, transfer)
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, parse_size
 
 
@@ -146,8 +146,8 @@ def measure(path, size, blocks, repetitions, direct_policy, line_rate):
             cpu_before = cpu_ns()
             writes, reads = [], []
             for _repetition in range(repetitions):
-                writes.append(write_file(test_file, size, block, direct))
-                reads.append(read_file(test_file, size, block, direct))
+                writes.append(transfer(test_file, size, block, direct, write=True))
+                reads.append(transfer(test_file, size, block, direct, write=False))
             cpu_used = cpu_ns() - cpu_before
             entry = {"block_bytes": block, "mode": "direct" if direct else "fadvise",
                      "write": summarize(writes), "read": summarize(reads),

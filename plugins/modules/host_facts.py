@@ -48,13 +48,9 @@ options:
     type: list
     elements: path
     default: []
+extends_documentation_fragment:
+  - alnair.alluxio.alluxio.read_only
 attributes:
-  check_mode:
-    description: Reads only; runs the same in check mode.
-    support: full
-  diff_mode:
-    description: Reads only, so there is never a diff.
-    support: none
   facts:
     description: Returns the fact C(alluxio_host).
     support: full

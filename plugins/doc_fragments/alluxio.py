@@ -1,0 +1,35 @@
+# -*- coding: utf-8 -*-
+# Copyright: alnair.alluxio contributors
+# Apache License 2.0 (see https://www.apache.org/licenses/LICENSE-2.0)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    """Documentation the alnair.alluxio modules share."""
+
+    # Modules that run Alluxio's own command line (bin/alluxio) on the host.
+    SHELL = r"""
+options:
+  alluxio_home:
+    description: The Alluxio installation whose C(bin/alluxio) is run.
+    type: path
+    default: /opt/alluxio/current
+  user:
+    description: The user C(bin/alluxio) runs as (Alluxio's superuser is the master's user, not root).
+    type: str
+    default: alluxio
+"""
+
+    # Modules that only read.
+    READ_ONLY = r"""
+attributes:
+  check_mode:
+    description: Reads only; runs the same in check mode.
+    support: full
+  diff_mode:
+    description: Reads only, so there is never a diff.
+    support: none
+"""
