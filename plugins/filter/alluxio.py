@@ -126,12 +126,16 @@ def alluxio_preflight(hostvars, groups, defaults=None, masters_group="alluxio_ma
     return problems
 
 
+def alluxio_hostnames(hostvars, hosts):
+    """The names inventory hosts register and are reached by (alluxio_hostname, else the inventory name)."""
+    return [hostvars[host]["alluxio_hostname"] if "alluxio_hostname" in hostvars[host] else host for host in hosts]
+
+
 def alluxio_expected_workers(hostvars, workers, default_size):
     """{registered host name: capacity} of the inventory's workers, for the health gates."""
     expected = {}
-    for host in workers:
+    for host, name in zip(workers, alluxio_hostnames(hostvars, workers)):
         host_vars = hostvars[host]
-        name = host_vars["alluxio_hostname"] if "alluxio_hostname" in host_vars else host
         size = host_vars["alluxio_worker_mem_size"] if "alluxio_worker_mem_size" in host_vars else default_size
         expected[name] = alluxio_bytes(size)
     return expected
@@ -178,5 +182,6 @@ class FilterModule(object):
             "alluxio_preflight": alluxio_preflight,
             "alluxio_tarball_problems": alluxio_tarball_problems,
             "alluxio_expected_workers": alluxio_expected_workers,
+            "alluxio_hostnames": alluxio_hostnames,
             "file_identity": file_identity,
         }

@@ -150,3 +150,8 @@ def test_file_identity_changes_with_any_write(tmp_path):
     # Same size, mtime forged back: ctime still tells.
     os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert filters.file_identity(target) != first
+
+
+def test_hostnames_prefer_alluxio_hostname():
+    hostvars = {"a": {"alluxio_hostname": "a.example"}, "b": {}}
+    assert filters.alluxio_hostnames(hostvars, ["a", "b"]) == ["a.example", "b"]
