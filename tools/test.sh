@@ -9,6 +9,14 @@ cd "$repo"
 state=${ALNAIR_LAB_STATE:-/var/lib/alnair-lab}/state.json
 
 tools/bootstrap.sh
+# The lab is one per machine: a second run at the same time would share (and break) it.
+lock=/run/lock/alnair-lab-test.lock
+mkdir -p "$(dirname "$lock")"
+exec 9>"$lock"
+if ! flock -n 9; then
+    echo "another test run holds $lock (pid(s): $(fuser "$lock" 2>/dev/null || echo unknown)); wait for it to end" >&2
+    exit 1
+fi
 # pytest's session fixture takes the lab down; this is the net under it (a kill, a crash).
 cleanup() { if [ -e "$state" ]; then python3 tools/lab.py down >&2 || true; fi; }
 trap cleanup EXIT

@@ -1,21 +1,25 @@
 """The lab integration tier: real hosts (systemd-nspawn), real SSH, real Alluxio.
 
-The session brings the lab up once (harmless when already up) and always takes it
-down at the end, also when a test fails. Tests that take the lab down themselves
-call `lab_up()` again afterwards.
+The session starts from a fresh lab: a lab an earlier run left behind (a crash, a killed
+run, `make deploy`) still holds that run's installs and enabled services, so it is taken
+down first. The session always takes the lab down at the end, also when a test fails.
+Tests that take the lab down themselves call `lab_up()` again afterwards.
 """
 import os
 import sys
 
 import pytest
 
-from labkit import ALLUXIO_VERSION, INVENTORY, REPO, lab_down, lab_up, run
+from labkit import ALLUXIO_VERSION, INVENTORY, LAB_STATE, REPO, lab_down, lab_up, run
 
 
 @pytest.fixture(scope="session")
 def lab():
     if os.geteuid() != 0:
         pytest.fail("the lab integration tests run as root (CI does)")
+    if LAB_STATE.exists():
+        print(f"\n[lab] an earlier lab is there ({LAB_STATE}): taking it down for a fresh one", file=sys.stderr)
+        lab_down()
     lab_up()
     yield INVENTORY
     lab_down()

@@ -12,6 +12,7 @@ VENV_BIN = REPO / ".venv" / "bin"
 
 LAB = [sys.executable, str(REPO / "tools" / "lab.py")]
 INVENTORY = REPO / "inventories" / "lab"
+LAB_STATE = Path(os.environ.get("ALNAIR_LAB_STATE", "/var/lib/alnair-lab")) / "state.json"
 ALLUXIO_VERSION = os.environ.get("ALLUXIO_VERSION", "2.9.6")
 
 
