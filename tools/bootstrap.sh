@@ -16,9 +16,10 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 # Debian packages: the lab (nspawn, debootstrap, iproute2, iptables), SSH, Maven
-# and a JDK for the Alluxio distribution build, rsync for ansible-test's copy.
+# and a JDK for the Alluxio distribution build, rsync for ansible-test's copy, Chromium
+# to render the benchmark report's HTML page in a test.
 packages=(systemd-container debootstrap iproute2 iptables openssh-client maven
-          default-jdk-headless rsync ca-certificates python3-venv curl)
+          default-jdk-headless rsync ca-certificates python3-venv curl chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -6,11 +6,17 @@
     python3 tools/measure.py startup [--runs 3]    systemctl start to healthy, per process (converged lab)
     python3 tools/measure.py memory                PSS per idle host and per Alluxio JVM
     python3 tools/measure.py fuse [--runs 5]       kill -9 of a FUSE JVM to its mount answering again (systemd)
+    python3 tools/measure.py accuracy [--runs 5] [--dir D] [--size 1GB]
+                                                   direct_io_bench vs fio on one local directory (ratios)
+    python3 tools/measure.py bench [--runs 3]      bench.yml on the deployed lab, all workers in parallel and
+                                                   one at a time: aggregate, FUSE/local ratio, CPU per GiB
 
 Prints one Markdown table row per figure, with the runs behind the median.
 """
 import argparse
 import json
+import os
+import tempfile
 import socket
 import urllib.request
 import statistics
@@ -170,13 +176,109 @@ def measure_fuse(runs):
     row("FUSE mount back after kill -9 of its JVM (systemd restart, RestartSec=5)", samples, "python3 tools/measure.py fuse")
 
 
+def ratio_row(name, samples, command):
+    runs = ", ".join(f"{s:.3f}" for s in samples)
+    print(f"| {name} | {statistics.median(samples):.3f} | {len(samples)} ({runs}) | `{command}` |", flush=True)
+
+
+def measure_accuracy(runs, directory, size_text):
+    """direct_io_bench's transfer loop and fio on the same directory, 1 MiB blocks, O_DIRECT,
+    synchronous I/O. Per run: each writes a new file, then each reads the same file (the one the
+    module wrote); who goes first alternates from run to run, so drift hits both alike."""
+    sys.path.insert(0, str(REPO / ".collections"))
+    from ansible_collections.alnair.alluxio.plugins.module_utils import alluxio_bench as bench
+    from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import parse_size
+    size, block = parse_size(size_text), 1 << 20
+    Path(directory).mkdir(parents=True, exist_ok=True)
+    files = {"module": Path(directory) / "module.bin", "fio": Path(directory) / "fio.bin"}
+
+    def module_pass(write):
+        done = bench.transfer(str(files["module"]), size, block, True, write)
+        return done["bytes"] * 1e9 / done["ns"]
+
+    def fio_pass(write):
+        target = files["fio"] if write else files["module"]
+        if write and target.exists():
+            target.unlink()
+        out = subprocess.run(bench.fio_command(str(target), size, block, True, write),
+                             capture_output=True, text=True, check=True).stdout
+        return bench.parse_fio(out, write)["bytes_per_sec"]
+
+    ratios = {"write": [], "read": []}
+    try:
+        for index in range(runs):
+            order = [("module", module_pass), ("fio", fio_pass)]
+            if index % 2:
+                order.reverse()
+            found = {}
+            for direction in ratios:
+                for name, measure in order:
+                    found[(name, direction)] = measure(direction == "write")
+                ratios[direction].append(found[("module", direction)] / found[("fio", direction)])
+            print(f"run {index + 1}: " + ", ".join(f"{k[0]} {k[1]} {v / 1e6:.1f} MB/s" for k, v in sorted(found.items())),
+                  file=sys.stderr, flush=True)
+    finally:
+        for path in files.values():
+            if path.exists():
+                path.unlink()
+    command = f"python3 tools/measure.py accuracy --runs {runs} --dir {directory} --size {size_text}"
+    for direction, samples in ratios.items():
+        ratio_row(f"direct_io_bench / fio, {direction}, 1 MiB O_DIRECT psync, {size_text} in {directory}", samples, command)
+
+
+def alone_results(found):
+    """(1 MiB result, target label) of every worker's targets in the runs one at a time."""
+    for report in found["one at a time"]:
+        for host in report["hosts"].values():
+            for target in host["targets"]:
+                for result in target["results"]:
+                    if result["block_bytes"] == 1 << 20:
+                        yield result, target["label"]
+
+
+def measure_bench(runs):
+    """bench.yml on the deployed lab, alternately with all workers in parallel and one at a time."""
+    found = {"parallel": [], "one at a time": []}
+    for _index in range(runs):
+        for serial in ("100%", "1"):
+            with tempfile.TemporaryDirectory() as out:
+                env = dict(os.environ, ALNAIR_BENCH_REPORT_DIR=out, PATH=f"{VENV}:{os.environ['PATH']}")
+                subprocess.run([str(VENV / "ansible-playbook"), "playbooks/bench.yml", "-e", f"alluxio_bench_serial={serial}",
+                                "-e", "alluxio_bench_network=false", "-e", "alluxio_bench_fio=false"],
+                               cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL)
+                report = json.loads(next(Path(out).glob("*.json")).read_text())
+            errors = [(h, t["label"], t["error"]) for h, host in report["hosts"].items() for t in host["targets"] if t["error"]]
+            if errors:
+                raise SystemExit(f"bench.yml (serial {serial}) could not measure: {errors}")
+            mode = "parallel" if serial == "100%" else "one at a time"
+            found[mode].append(report)
+    command = f"python3 tools/measure.py bench --runs {runs}"
+
+    def across(report, direction):
+        return next(r for r in report["across_hosts"] if r["label"] == "alluxio-fuse" and r["block_bytes"] == 1 << 20
+                    and r["direction"] == direction)
+
+    for direction in ("read", "write"):
+        scaling = [across(p, direction)["bytes_per_sec_sum"] / across(a, direction)["bytes_per_sec_sum"]
+                   for p, a in zip(found["parallel"], found["one at a time"])]
+        ratio_row(f"FUSE 1 MiB {direction}: sum of 2 workers in parallel / sum of the same workers alone", scaling, command)
+        ratios = [result["vs_baseline"][direction] for result, label in alone_results(found) if label == "alluxio-fuse"]
+        ratio_row(f"FUSE / local disk, 1 MiB {direction}, each worker alone (runs x workers)", ratios, command)
+    cpu = [result["cpu_ns_per_gib"] / 1e9 for result, _label in alone_results(found)]
+    ratio_row("direct_io_bench CPU seconds per GiB moved, 1 MiB, FUSE and local (runs x workers x targets)", cpu, command)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("what", choices=["lab", "site", "startup", "memory", "fuse"])
+    parser.add_argument("what", choices=["lab", "site", "startup", "memory", "fuse", "accuracy", "bench"])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--dir", default="/var/tmp/alnair-accuracy")
+    parser.add_argument("--size", default="1GB")
     args = parser.parse_args()
     {"lab": lambda: measure_lab(args.runs), "site": lambda: measure_site(args.runs),
-     "startup": lambda: measure_startup(args.runs), "memory": measure_memory, "fuse": lambda: measure_fuse(args.runs)}[args.what]()
+     "startup": lambda: measure_startup(args.runs), "memory": measure_memory, "fuse": lambda: measure_fuse(args.runs),
+     "accuracy": lambda: measure_accuracy(args.runs, args.dir, args.size),
+     "bench": lambda: measure_bench(args.runs)}[args.what]()
 
 
 if __name__ == "__main__":

@@ -2,19 +2,24 @@
 # Copyright: alnair.alluxio contributors
 # Apache License 2.0 (see https://www.apache.org/licenses/LICENSE-2.0)
 """Sequential direct I/O measurement: aligned buffers, O_DIRECT or a labelled fallback,
-per-block latencies, summaries and plausibility checks. Bytes and nanoseconds throughout."""
+per-block latencies, summaries and plausibility checks; fio and iperf3 results in the same
+shape, and a plain TCP measurement where iperf3 is missing. Bytes and nanoseconds throughout."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
 import errno
+import json
 import math
 import mmap
 import os
+import socket
 import time
 
 PAGE = mmap.PAGESIZE
+# O_DIRECT requests must be multiples of the logical block size (512 on every disk we meet).
+DIRECT_ALIGN = 512
 
 
 class BenchError(Exception):
@@ -38,12 +43,16 @@ def median(values):
     return (ordered[middle - 1] + ordered[middle]) / 2.0
 
 
+def spread(rates):
+    return {"min": min(rates), "median": median(rates), "max": max(rates)}
+
+
 def summarize(runs):
     """min / median / max bytes per second over runs, and latency percentiles over every block."""
     rates = [run["bytes"] * 1e9 / run["ns"] for run in runs]
     latencies = sorted(lat for run in runs for lat in run["latencies_ns"])
     return {
-        "bytes_per_sec": {"min": min(rates), "median": median(rates), "max": max(rates)},
+        "bytes_per_sec": spread(rates),
         "latency_ns": {"p50": percentile(latencies, 0.50), "p90": percentile(latencies, 0.90),
                        "p99": percentile(latencies, 0.99), "max": latencies[-1] if latencies else None},
         "runs": len(runs),
@@ -97,6 +106,9 @@ def transfer(path, size, block, direct, write):
     if not write and not direct:
         drop_cache(path)
     request = os.pwritev if write else os.preadv
+    if write and os.path.exists(path):
+        # A new file each time: some file systems (Alluxio FUSE) cannot truncate an old one.
+        os.unlink(path)
     fd = _open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC if write else os.O_RDONLY, direct)
     try:
         started = time.perf_counter_ns()
@@ -153,3 +165,155 @@ def probe_direct(directory, block):
     finally:
         if os.path.exists(path):
             os.unlink(path)
+
+
+def check_target(path, size, blocks, direct_policy, responds):
+    """Refuse, before writing anything, a target that cannot be measured as asked.
+    responds(path) is None when path answers stat in time (a stale FUSE mount does not)."""
+    trouble = responds(path)
+    if trouble:
+        raise BenchError("%s does not answer (%s): a stale mount?" % (path, trouble))
+    if not os.path.isdir(path):
+        raise BenchError("%s does not exist or is not a directory" % path)
+    if not os.access(path, os.W_OK):
+        raise BenchError("%s is not writable" % path)
+    stats = os.statvfs(path)
+    free = stats.f_bavail * stats.f_frsize
+    if size > free:
+        raise BenchError("size %d bytes is larger than the free space of %s (%d bytes)" % (size, path, free))
+    for block in blocks:
+        if direct_policy != "off" and block % DIRECT_ALIGN:
+            raise BenchError("block size %d is not a multiple of %d bytes, which O_DIRECT needs "
+                             "(direct=off measures it through the page cache)" % (block, DIRECT_ALIGN))
+        if size % block:
+            raise BenchError("size %d is not a multiple of block size %d" % (size, block))
+
+
+def fio_command(filename, size, block, direct, write):
+    """fio's argument list for one sequential synchronous pass, JSON output. No preallocation:
+    direct_io_bench writes a new file as an application does, and so must fio."""
+    return ["fio", "--name=alnair", "--filename=%s" % filename, "--rw=%s" % ("write" if write else "read"),
+            "--bs=%d" % block, "--size=%d" % size, "--direct=%d" % (1 if direct else 0), "--ioengine=psync",
+            "--numjobs=1", "--end_fsync=%d" % (1 if write else 0), "--fallocate=none", "--output-format=json"]
+
+
+def parse_fio(text, write):
+    """One fio JSON report: {bytes, ns, latency_ns}. fio may print warnings before the JSON."""
+    start = text.find("{")
+    if start < 0:
+        raise BenchError("fio printed no JSON: %s" % text.strip()[:200])
+    report = json.loads(text[start:])
+    job = report["jobs"][0]
+    if job.get("error"):
+        raise BenchError("fio reported error %s" % job["error"])
+    side = job["write" if write else "read"]
+    clat = side.get("clat_ns", {})
+    pct = clat.get("percentile", {})
+    return {"bytes": side["io_bytes"], "ns": side["runtime"] * 1000000, "bytes_per_sec": float(side["bw_bytes"]),
+            "latency_ns": {"p50": pct.get("50.000000"), "p90": pct.get("90.000000"),
+                           "p99": pct.get("99.000000"), "max": clat.get("max")}}
+
+
+def parse_iperf3(text):
+    """An iperf3 client's JSON report: received bits per second and retransmits."""
+    report = json.loads(text)
+    if report.get("error"):
+        raise BenchError("iperf3: %s" % report["error"])
+    end = report["end"]
+    return {"bytes_per_sec": end["sum_received"]["bits_per_second"] / 8.0,
+            "bytes": end["sum_received"]["bytes"],
+            "ns": int(end["sum_received"]["seconds"] * 1e9),
+            "retransmits": end.get("sum_sent", {}).get("retransmits")}
+
+
+def tcp_sink(port, deadline):
+    """Accept one connection, read until EOF, answer the byte count, close (the plain TCP
+    measurement where iperf3 is missing). Gives up at the deadline (epoch seconds)."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind(("", port))
+    server.listen(1)
+    server.settimeout(max(1.0, deadline - time.time()))
+    try:
+        conn, _peer = server.accept()
+    except socket.timeout:
+        return 0
+    finally:
+        server.close()
+    received = 0
+    conn.settimeout(max(1.0, deadline - time.time()))
+    with conn:
+        chunk = bytearray(1 << 20)
+        while True:
+            got = conn.recv_into(chunk)
+            if not got:
+                break
+            received += got
+        conn.sendall(b"%d\n" % received)
+    return received
+
+
+def tcp_send(address, port, seconds, timeout=30):
+    """Send for `seconds` to a tcp_sink, then wait for its count: {bytes, ns, bytes_per_sec}.
+    The clock stops when the sink has counted every byte, not when the send buffer took them."""
+    payload = memoryview(os.urandom(1 << 20))
+    conn = socket.create_connection((address, port), timeout=timeout)
+    with conn:
+        started = time.perf_counter_ns()
+        stop = started + int(seconds * 1e9)
+        while time.perf_counter_ns() < stop:
+            conn.sendall(payload)
+        conn.shutdown(socket.SHUT_WR)
+        answer = b""
+        while not answer.endswith(b"\n"):
+            got = conn.recv(64)
+            if not got:
+                break
+            answer += got
+        elapsed = time.perf_counter_ns() - started
+    if not answer.strip().isdigit():
+        raise BenchError("the TCP sink at %s:%d did not answer a byte count" % (address, port))
+    received = int(answer)
+    return {"bytes": received, "ns": elapsed, "bytes_per_sec": received * 1e9 / elapsed, "retransmits": None}
+
+
+def listening(port, proc_net=("/proc/net/tcp", "/proc/net/tcp6")):
+    """True when a local socket listens on TCP port (state 0A in /proc/net/tcp*)."""
+    for table in proc_net:
+        try:
+            with open(table) as handle:
+                lines = handle.read().splitlines()[1:]
+        except (IOError, OSError):
+            continue
+        for line in lines:
+            fields = line.split()
+            if len(fields) > 3 and fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                return True
+    return False
+
+
+def default_route_interface(route_text):
+    """The interface of the IPv4 default route, from /proc/net/route."""
+    for line in route_text.splitlines()[1:]:
+        fields = line.split()
+        if len(fields) > 2 and fields[1] == "00000000":
+            return fields[0]
+    return None
+
+
+def line_rate(sys_class_net, interface):
+    """(bytes per second, source) of a physical interface's link speed; (None, why) otherwise.
+    A virtual interface (veth, bridge) reports a speed that is no line rate."""
+    if not interface:
+        return None, "no default route"
+    base = os.path.join(sys_class_net, interface)
+    if not os.path.exists(os.path.join(base, "device")):
+        return None, "%s is virtual: no line rate" % interface
+    try:
+        with open(os.path.join(base, "speed")) as handle:
+            mbit = int(handle.read().strip())
+    except (IOError, OSError, ValueError):
+        return None, "%s reports no speed" % interface
+    if mbit <= 0:
+        return None, "%s reports no speed" % interface
+    return mbit * 1e6 / 8.0, "%s link speed %d Mb/s" % (interface, mbit)

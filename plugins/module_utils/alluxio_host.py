@@ -7,6 +7,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import errno
+import os
 import posixpath
 
 FUSE_UNIT_TEMPLATE = "alluxio-fuse@.service"
@@ -109,3 +111,19 @@ def mount_at(mounts, mount_point):
         if mount["mount_point"] == mount_point:
             found = mount
     return found
+
+
+def path_responds(run_command, path, timeout=5):
+    """None when path answers stat within timeout seconds (a missing path is an answer), else why
+    not. A stale FUSE mount fails with ENOTCONN or hangs; stat runs in a child process so a hang cannot block us.
+    run_command is AnsibleModule.run_command."""
+    rc, _out, err = run_command(["timeout", str(timeout), "stat", "--format=%i", "--", path])
+    if rc == 0:
+        return None
+    if rc == 124:
+        return "stat hung for %d s" % timeout
+    if "No such file or directory" in err or "Not a directory" in err:
+        return None  # an answer: the path is missing, the file system is alive
+    if "Transport endpoint is not connected" in err:
+        return os.strerror(errno.ENOTCONN)
+    return err.strip() or "stat failed (rc %d)" % rc

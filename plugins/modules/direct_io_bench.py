@@ -21,10 +21,12 @@ description:
   - Reports bytes per second (min, median, max over the repetitions), per-block latency
     percentiles in nanoseconds, and the CPU time the measurement used per GiB moved.
   - Each rate is checked against the host's own memory copy speed (measured) and, for a remote
-    target, I(line_rate_bytes_per_sec); a rate above them is flagged C(implausible) with the
+    target, the network line rate (I(line_rate_bytes_per_sec), else the link speed of the
+    default route's physical interface); a rate above them is flagged C(implausible) with the
     reason instead of being reported as a fact.
-  - Refuses a missing or unwritable directory and a size larger than its free space, before
-    writing anything. Its file is removed afterwards.
+  - Refuses, before writing anything, a target that does not answer C(stat) within 5 s (a stale
+    FUSE mount), a missing or unwritable directory, a size larger than its free space and a
+    block size O_DIRECT cannot use (not a multiple of 512). Its file is removed afterwards.
 author:
   - alnair platform team (@alnair)
 options:
@@ -50,8 +52,16 @@ options:
     type: str
     choices: [auto, required, "off"]
     default: auto
+  kind:
+    description: What the target is, for the report (C(fuse), C(local), C(nfs), C(other)).
+    type: str
+    choices: [fuse, local, nfs, other]
+    default: other
+  remote:
+    description: Whether the data crosses the network (checked against the line rate). Defaults to true for C(nfs).
+    type: bool
   line_rate_bytes_per_sec:
-    description: The network line rate for a remote target (NFS, FUSE reading a remote worker); rates above it are implausible.
+    description: The network line rate of a remote target; rates above it are implausible. Read from the link when unset.
     type: int
   label:
     description: A name for the target in the results (defaults to I(path)).
@@ -76,10 +86,27 @@ EXAMPLES = r"""
 
 RETURN = r"""
 target:
-  description: The label and path measured.
+  description: The label, path, kind and remoteness of the target.
   returned: always
   type: dict
-  sample: {label: local-disk, path: /var/tmp/bench}
+  sample: {label: local-disk, path: /var/tmp/bench, kind: local, remote: false}
+started:
+  description: When the measurement began (seconds since the epoch); with I(ended) it tells runs in parallel from runs one at a time.
+  returned: success
+  type: float
+ended:
+  description: When the measurement ended (seconds since the epoch).
+  returned: success
+  type: float
+seconds:
+  description: Wall time of the whole measurement, memory copy ceiling included.
+  returned: success
+  type: float
+line_rate:
+  description: The line rate a remote target was checked against and where it came from.
+  returned: success
+  type: dict
+  sample: {bytes_per_sec: 125000000.0, source: eno1 link speed 1000 Mb/s}
 size_bytes:
   description: Bytes of the test file.
   returned: always
@@ -102,33 +129,22 @@ results:
       implausible: []
 """
 
+import errno
 import os
 import resource
 import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_bench import (
-    BenchError, memory_copy_rate, plausibility, probe_direct, summarize, transfer)
+    BenchError, check_target, default_route_interface, line_rate, memory_copy_rate, plausibility, probe_direct,
+    summarize, transfer)
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import path_responds, read_text
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, parse_size
 
 
 def cpu_ns():
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return int((usage.ru_utime + usage.ru_stime) * 1e9)
-
-
-def check_target(path, size, blocks):
-    if not os.path.isdir(path):
-        raise BenchError("%s does not exist or is not a directory" % path)
-    if not os.access(path, os.W_OK):
-        raise BenchError("%s is not writable" % path)
-    stats = os.statvfs(path)
-    free = stats.f_bavail * stats.f_frsize
-    if size > free:
-        raise BenchError("size %d bytes is larger than the free space of %s (%d bytes)" % (size, path, free))
-    for block in blocks:
-        if size % block:
-            raise BenchError("size %d is not a multiple of block size %d" % (size, block))
 
 
 def measure(path, size, blocks, repetitions, direct_policy, line_rate):
@@ -173,13 +189,17 @@ def main():
             block_sizes=dict(type="list", elements="str", default=["512KB", "1MB"]),
             repetitions=dict(type="int", default=3),
             direct=dict(type="str", default="auto", choices=["auto", "required", "off"]),
+            kind=dict(type="str", default="other", choices=["fuse", "local", "nfs", "other"]),
+            remote=dict(type="bool"),
             line_rate_bytes_per_sec=dict(type="int"),
             label=dict(type="str"),
         ),
         supports_check_mode=True,
     )
     params = module.params
-    target = {"label": params["label"] or params["path"], "path": params["path"]}
+    remote = params["remote"] if params["remote"] is not None else params["kind"] == "nfs"
+    target = {"label": params["label"] or params["path"], "path": params["path"], "kind": params["kind"],
+              "remote": remote}
     try:
         size = parse_size(params["size"])
         blocks = [parse_size(b) for b in params["block_sizes"]]
@@ -188,16 +208,26 @@ def main():
     if params["repetitions"] < 1:
         module.fail_json(msg="repetitions must be at least 1", target=target)
     try:
-        check_target(params["path"], size, blocks)
+        check_target(params["path"], size, blocks, params["direct"], lambda path: path_responds(module.run_command, path))
         if module.check_mode:
             module.exit_json(changed=False, target=target, size_bytes=size, msg="target checked, nothing measured")
+        rate, source = None, "local target"
+        if remote:
+            rate, source = params["line_rate_bytes_per_sec"], "given"
+            if not rate:
+                rate, source = line_rate("/sys/class/net", default_route_interface(read_text("/proc/net/route")))
         started = time.time()
-        ceiling, results = measure(params["path"], size, blocks, params["repetitions"], params["direct"],
-                                   params["line_rate_bytes_per_sec"])
+        ceiling, results = measure(params["path"], size, blocks, params["repetitions"], params["direct"], rate)
     except (BenchError, OSError) as exc:
-        module.fail_json(msg="%s: %s" % (target["label"], exc), target=target, size_bytes=size)
+        hint = ""
+        if isinstance(exc, OSError) and exc.errno == errno.EIO and params["kind"] == "fuse":
+            hint = (" (Alluxio FUSE answers EIO when the write fails inside Alluxio, e.g. a worker without space "
+                    "for the file: see the FUSE log)")
+        module.fail_json(msg="%s: %s%s" % (target["label"], exc, hint), target=target, size_bytes=size)
+    ended = time.time()
     module.exit_json(changed=False, target=target, size_bytes=size, memory_copy_bytes_per_sec=ceiling,
-                     results=results, seconds=round(time.time() - started, 2))
+                     results=results, started=started, ended=ended, seconds=round(ended - started, 2),
+                     line_rate={"bytes_per_sec": rate, "source": source})
 
 
 if __name__ == "__main__":

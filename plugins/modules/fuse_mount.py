@@ -139,7 +139,6 @@ unit:
   sample: alluxio-fuse@mnt-alluxio\x2dfuse.service
 """
 
-import errno
 import os
 import pwd
 import re
@@ -148,7 +147,7 @@ import time
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_shell import DEFAULT_HOME, ShellError, is_directory
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import (
-    FUSE_UNIT_TEMPLATE, fuse_unit_name, fuse_user_allow_other, mount_at, parse_mountinfo, read_text)
+    FUSE_UNIT_TEMPLATE, fuse_unit_name, fuse_user_allow_other, mount_at, parse_mountinfo, path_responds, read_text)
 
 UNIT_DIR = "/etc/systemd/system"
 LIB_DIRS = ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/lib64", "/lib"]
@@ -245,14 +244,7 @@ class FuseMount(object):
 
     def responds(self):
         """None when the mount point answers stat, else why not (ENOTCONN, hung...)."""
-        rc, out, err = self.module.run_command(["timeout", "5", "stat", "--format=%i", "--", self.mount_point])
-        if rc == 0:
-            return None
-        if rc == 124:
-            return "stat hung for 5 s"
-        if "Transport endpoint is not connected" in err:
-            return os.strerror(errno.ENOTCONN)
-        return err.strip() or "stat failed (rc %d)" % rc
+        return path_responds(self.module.run_command, self.mount_point)
 
     def found(self, unit):
         mount = self.mount()

@@ -42,8 +42,8 @@ def lab_down():
     return run(LAB + ["down"])
 
 
-def playbook(path, *args, check=True, timeout=1800):
-    return run(["ansible-playbook", "-i", str(INVENTORY), str(path), *args], check=check, timeout=timeout)
+def playbook(path, *args, check=True, timeout=1800, env=None):
+    return run(["ansible-playbook", "-i", str(INVENTORY), str(path), *args], check=check, timeout=timeout, env=env or {})
 
 
 def lab_leftovers():

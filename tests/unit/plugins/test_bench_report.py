@@ -1,0 +1,116 @@
+"""The bench_report callback: results of several hosts become one report (data, Markdown, HTML),
+errors included; parallel runs are told from runs one at a time."""
+import json
+
+import pytest
+
+from ansible_collections.alnair.alluxio.plugins.callback import bench_report as br
+
+MB = 1e6
+
+
+def side(median, low=None, high=None):
+    return {"bytes_per_sec": {"min": low or median, "median": median, "max": high or median},
+            "latency_ns": {"p50": 1, "p90": 2, "p99": 3, "max": 4}, "runs": 3}
+
+
+def io(label, kind, read, write, started, ended, block=1 << 20, **extra):
+    result = {"block_bytes": block, "mode": "direct", "read": side(read), "write": side(write),
+              "cpu_ns_per_gib": 250000000, "implausible": []}
+    result.update(extra)
+    return {"target": {"label": label, "path": "/x/" + label, "kind": kind, "remote": False}, "size_bytes": 1 << 26,
+            "memory_copy_bytes_per_sec": 8e9, "results": [result], "started": started, "ended": ended,
+            "line_rate": {"bytes_per_sec": None, "source": "local target"}}
+
+
+def records(second_start):
+    """Two workers measured FUSE and local disk; worker2 started at second_start."""
+    found = []
+    for host, start in (("w1", 100.0), ("w2", second_start)):
+        found.append({"host": host, "tool": "io", "label": "alluxio-fuse", "error": None,
+                      "data": io("alluxio-fuse", "fuse", 400 * MB, 200 * MB, start, start + 10)})
+        found.append({"host": host, "tool": "io", "label": "local-disk", "error": None,
+                      "data": io("local-disk", "local", 200 * MB, 100 * MB, start + 10, start + 20)})
+    found.append({"host": "w1", "tool": "fio", "label": "local-disk", "error": None,
+                  "data": {"target": {"label": "local-disk"}, "fio_version": "fio-3.33",
+                           "results": [{"block_bytes": 1 << 20, "mode": "direct", "read": side(210 * MB), "write": side(100 * MB)}]}})
+    found.append({"host": "w1", "tool": "io", "label": "nfs", "error": "nfs: /mnt/nfs does not exist or is not a directory",
+                  "data": {"target": {"label": "nfs", "path": "/mnt/nfs", "kind": "nfs"}}})
+    found.append({"host": "w2", "tool": "io", "label": "<b>odd</b>", "error": "bad | input", "data": {}})
+    found.append({"host": "w1", "tool": "net", "label": None, "error": None,
+                  "data": {"tool": "iperf3", "server": "10.0.0.1", "bytes_per_sec": 117 * MB, "retransmits": 3,
+                           "line_rate": {"bytes_per_sec": 125e6, "source": "eno1 link speed 1000 Mb/s"}, "implausible": []}})
+    found.append({"host": "w2", "tool": "net", "label": None, "error": "network to 10.0.0.1: refused", "data": {}})
+    return found
+
+
+def test_report_holds_every_host_with_ratios_to_the_local_disk():
+    report = br.build_report(records(101.0), "2026-11-24T00:00:00Z")
+    w1 = {t["label"]: t for t in report["hosts"]["w1"]["targets"]}
+    assert w1["alluxio-fuse"]["results"][0]["vs_baseline"] == {"read": 2.0, "write": 2.0}
+    assert w1["local-disk"]["fio"]["version"] == "fio-3.33"
+    assert w1["nfs"]["error"].endswith("does not exist or is not a directory") and w1["nfs"]["results"] == []
+    assert report["hosts"]["w2"]["network"] == {"error": "network to 10.0.0.1: refused"}
+    assert report["units"]["bytes_per_sec"] == "bytes per second"
+    json.dumps(report)  # the JSON file is this, as is
+
+
+def test_parallel_runs_are_summed_and_runs_one_at_a_time_are_labelled():
+    parallel = br.build_report(records(101.0), "t")["across_hosts"]
+    fuse_read = next(r for r in parallel if r["label"] == "alluxio-fuse" and r["direction"] == "read")
+    assert fuse_read["mode"] == "parallel" and fuse_read["hosts"] == ["w1", "w2"]
+    assert fuse_read["bytes_per_sec_sum"] == 800 * MB
+    alone = br.build_report(records(500.0), "t")["across_hosts"]
+    assert {r["mode"] for r in alone} == {"one at a time"}
+
+
+def test_markdown_has_the_runbook_table_the_cross_check_and_the_errors():
+    text = br.render_markdown(br.build_report(records(101.0), "t"))
+    assert "| Target | Read MB/s median [min-max] | Write MB/s median [min-max] | Read vs local-disk |" in text
+    assert "| alluxio-fuse | 400.0 [400.0-400.0] | 200.0 [200.0-200.0] | 2.00x | 2.00x | 0.25 |  |" in text
+    assert "| local-disk | 1 MiB | 200.0 | 210.0 | 0.952 | 100.0 | 100.0 | 1.000 |" in text
+    assert "| w1 | nfs | /mnt/nfs does not exist or is not a directory |" in text
+    assert "| w2 | <b>odd</b> | bad / input |" in text
+    assert "| w2 | - | - | - | - | ERROR network to 10.0.0.1: refused |" in text
+    assert "| w1 | 10.0.0.1 | 117.0 | iperf3 | 3 | eno1 link speed 1000 Mb/s |" in text
+
+
+def test_implausible_and_fallback_results_are_flagged_not_reported_as_facts():
+    rec = records(101.0)
+    rec[0]["data"] = io("alluxio-fuse", "fuse", 235799 * MB, 200 * MB, 100, 110, mode="fadvise",
+                        fallback_reason="the file system refuses O_DIRECT",
+                        implausible=["read: 235799000000 B/s is faster than this host copies memory"])
+    text = br.render_markdown(br.build_report(rec, "t"))
+    assert "fallback fadvise: the file system refuses O_DIRECT; IMPLAUSIBLE read: 235799000000 B/s" in text
+    assert "IMPLAUSIBLE" in "\n".join(br.summary_lines(br.build_report(rec, "t")))
+
+
+def test_html_is_self_contained_and_escaped(tmp_path):
+    page = br.render_html(br.build_report(records(101.0), "t"))
+    assert "&lt;b&gt;odd&lt;/b&gt;" in page and "<b>odd</b>" not in page
+    assert "<script" not in page and "src=" not in page and "href=" not in page and "@import" not in page
+    assert page.count("<svg") == 3  # w1, w2 and across hosts
+    paths = br.write_reports(br.build_report(records(101.0), "t"), str(tmp_path / "out"), ["md", "json", "html"], "stamp")
+    assert [p.rsplit("/", 1)[1] for p in paths] == ["bench-stamp.md", "bench-stamp.json", "bench-stamp.html"]
+    with pytest.raises(ValueError, match="unknown report format"):
+        br.write_reports({}, str(tmp_path), ["pdf"], "stamp")
+
+
+class Task:
+    def __init__(self, action, loop=None):
+        self.action = self.resolved_action = action
+        self.loop, self.loop_with = loop, None
+
+
+def test_only_the_benchmark_modules_are_collected():
+    assert br.tool_of(Task("alnair.alluxio.direct_io_bench")) == "io"
+    assert br.tool_of(Task("fio_bench")) == "fio"
+    assert br.tool_of(Task("other.collection.direct_io_bench")) is None
+    assert br.tool_of(Task("ansible.builtin.command")) is None
+
+
+def test_a_check_mode_run_measured_nothing():
+    checked = [{"host": "w1", "tool": "io", "label": "local-disk", "error": None,
+                "data": {"target": {"label": "local-disk", "path": "/x"}, "size_bytes": 1, "msg": "target checked, nothing measured"}}]
+    assert not br.measured(br.build_report(checked, "t"))
+    assert br.measured(br.build_report(records(101.0), "t"))
