@@ -10,12 +10,16 @@
                                                    direct_io_bench vs fio on one local directory (ratios)
     python3 tools/measure.py bench [--runs 3]      bench.yml on the deployed lab, all workers in parallel and
                                                    one at a time: aggregate, FUSE/local ratio, CPU per GiB
+    python3 tools/measure.py health [--runs 5]     health.yml on the deployed (healthy) lab
+    python3 tools/measure.py remediate [--runs 3]  remediate.yml -e alluxio_remediate_restart=true (everything
+                                                   restarts, FUSE included) on the deployed lab, and its phases
 
 Prints one Markdown table row per figure, with the runs behind the median.
 """
 import argparse
 import json
 import os
+import re
 import tempfile
 import socket
 import urllib.request
@@ -268,9 +272,35 @@ def measure_bench(runs):
     ratio_row("direct_io_bench CPU seconds per GiB moved, 1 MiB, FUSE and local (runs x workers x targets)", cpu, command)
 
 
+def playbook_seconds(*args):
+    """Wall time of one ansible-playbook run, and its output."""
+    env = dict(os.environ, PATH=f"{VENV}:{os.environ['PATH']}")
+    started = time.monotonic()
+    res = subprocess.run([str(VENV / "ansible-playbook"), *args], cwd=REPO, env=env, check=True, capture_output=True, text=True)
+    return time.monotonic() - started, res.stdout
+
+
+def measure_health(runs):
+    samples = [playbook_seconds("playbooks/health.yml")[0] for _ in range(runs)]
+    row("health.yml on a healthy lab cluster (changed=0)", samples, f"python3 tools/measure.py health --runs {runs}")
+
+
+def measure_remediate(runs):
+    samples, phases = [], {}
+    for _ in range(runs):
+        seconds, out = playbook_seconds("playbooks/remediate.yml", "-e", "alluxio_remediate_restart=true")
+        samples.append(seconds)
+        for phase, value in re.findall(r"^\s*([a-zA-Z][a-zA-Z ]*): ([0-9.]+) s$", out, re.M):
+            phases.setdefault(phase, []).append(float(value))
+    command = f"python3 tools/measure.py remediate --runs {runs}"
+    row("remediate.yml, everything restarted (alluxio_remediate_restart=true)", samples, command)
+    for phase, values in phases.items():
+        row(f"  phase: {phase}", values, command)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("what", choices=["lab", "site", "startup", "memory", "fuse", "accuracy", "bench"])
+    parser.add_argument("what", choices=["lab", "site", "startup", "memory", "fuse", "accuracy", "bench", "health", "remediate"])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--dir", default="/var/tmp/alnair-accuracy")
     parser.add_argument("--size", default="1GB")
@@ -278,7 +308,8 @@ def main():
     {"lab": lambda: measure_lab(args.runs), "site": lambda: measure_site(args.runs),
      "startup": lambda: measure_startup(args.runs), "memory": measure_memory, "fuse": lambda: measure_fuse(args.runs),
      "accuracy": lambda: measure_accuracy(args.runs, args.dir, args.size),
-     "bench": lambda: measure_bench(args.runs)}[args.what]()
+     "bench": lambda: measure_bench(args.runs), "health": lambda: measure_health(args.runs),
+     "remediate": lambda: measure_remediate(args.runs)}[args.what]()
 
 
 if __name__ == "__main__":

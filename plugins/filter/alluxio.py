@@ -170,6 +170,104 @@ def file_identity(path):
     return "%d %d %d %d" % (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
+def alluxio_health_table(hostvars, hosts, cluster=None):
+    """The summary of health.yml: one line per check of every host (a host without a result
+    was unreachable), then the cluster's view. Failed lines start with FAIL."""
+    lines = []
+    for host in hosts:
+        health = hostvars.get(host, {}).get("alluxio_health")
+        if not health or "checks" not in health:
+            lines.append("FAIL  %-14s %-34s %s" % (host, "reachable", (health or {}).get("msg", "no result: unreachable?")))
+            continue
+        for check in health["checks"]:
+            lines.append("%s  %-14s %-34s %s" % ("ok  " if check["ok"] else "FAIL", host, check["check"], check["detail"]))
+    if cluster is not None:
+        if not cluster.get("reachable"):
+            lines.append("FAIL  %-14s %-34s %s" % ("cluster", "master", cluster.get("msg", "not reachable")))
+        else:
+            live = ", ".join(w["host"] for w in cluster.get("live_workers", [])) or "none"
+            lines.append("%s  %-14s %-34s %s" % ("ok  " if cluster.get("healthy") else "FAIL", "cluster",
+                                                 "Alluxio %s" % cluster.get("version", "?"), "live workers: " + live))
+            lines += ["FAIL  %-14s %-34s %s" % ("cluster", "worker", problem) for problem in cluster.get("problems", [])]
+    return lines
+
+
+# Failed host checks that a restart of the host's processes cannot fix (only report them).
+NOT_BY_RESTART = ("free space ",)
+
+
+def alluxio_remediation_plan(hostvars, masters, workers, cluster, restart=False):
+    """What remediate.yml does, from health.yml's results (alluxio_health of each host, the
+    master's cluster_info). Returns {masters: {host: [why]}, workers: {host: [why]}, fuse:
+    {host: [why]}, unreachable: [host], unintended: [name], report_only_problems: [line], actions:
+    [line]}. A host in `masters` or `workers` restarts its processes; `fuse` remounts."""
+    by_name = dict(zip(alluxio_hostnames(hostvars, workers), workers))
+    plan = {"masters": {}, "workers": {}, "fuse": {}, "unreachable": [], "unintended": [], "report_only_problems": []}
+
+    def add(kind, host, why):
+        plan[kind].setdefault(host, []).append(why)
+
+    cluster = cluster or {}
+    master_down = not cluster.get("reachable")
+    for host in list(masters) + [w for w in workers if w not in masters]:
+        health = hostvars.get(host, {}).get("alluxio_health")
+        if not health or "checks" not in health:
+            plan["unreachable"].append(host)
+            continue
+        for check in health["checks"]:
+            if check["ok"]:
+                continue
+            line = "%s: %s" % (check["check"], check["detail"])
+            if check["check"].startswith(NOT_BY_RESTART):
+                plan["report_only_problems"].append("%s %s" % (host, line))
+            elif check["check"].startswith("FUSE "):
+                add("fuse", host, line)
+            else:
+                if host in masters:
+                    add("masters", host, line)
+                if host in workers:
+                    add("workers", host, line)
+    for master in masters:
+        if master_down and master not in plan["unreachable"]:
+            add("masters", master, "the master's REST API does not answer")
+        if restart and master not in plan["unreachable"]:
+            add("masters", master, "restart asked for")
+    for name in cluster.get("missing_workers", []) + [w["host"] for w in cluster.get("lost_workers", [])]:
+        host = by_name.get(name)
+        if host and host not in plan["unreachable"]:
+            add("workers", host, "the master does not list it live")
+    plan["unintended"] = list(cluster.get("unintended_workers", []))
+    for host in workers:
+        if host in plan["unreachable"]:
+            continue
+        if plan["masters"]:
+            add("workers", host, "the master restarts")
+        elif restart:
+            add("workers", host, "restart asked for")
+        if host in plan["workers"] and hostvars.get(host, {}).get("alluxio_fuse_mounts"):
+            add("fuse", host, "its worker restarts")
+    for kind in ("masters", "workers", "fuse"):
+        plan[kind] = dict((host, sorted(set(why))) for host, why in plan[kind].items())
+    actions = []
+    for host, why in sorted(plan["masters"].items()):
+        actions.append("restart master and job master on %s (%s)" % (host, "; ".join(why)))
+    for host, why in sorted(plan["workers"].items()):
+        actions.append("restart worker and job worker on %s (%s)" % (host, "; ".join(why)))
+    for host, why in sorted(plan["fuse"].items()):
+        actions.append("remount FUSE on %s (%s)" % (host, "; ".join(why)))
+    actions += ["not reachable, left alone: %s" % host for host in plan["unreachable"]]
+    actions += ["unintended worker registered: %s" % name for name in plan["unintended"]]
+    actions += ["not fixed by a restart: %s" % line for line in plan["report_only_problems"]]
+    plan["actions"] = actions or ["healthy: nothing to do"]
+    return plan
+
+
+def alluxio_phase_times(phases):
+    """["phase: 12.3 s", ...] from [{phase, at}] marks (seconds since the epoch), the last one
+    marking the end."""
+    return ["%s: %.1f s" % (mark["phase"], after["at"] - mark["at"]) for mark, after in zip(phases, phases[1:])]
+
+
 class FilterModule(object):
     """alnair.alluxio filters."""
 
@@ -184,4 +282,7 @@ class FilterModule(object):
             "alluxio_expected_workers": alluxio_expected_workers,
             "alluxio_hostnames": alluxio_hostnames,
             "file_identity": file_identity,
+            "alluxio_health_table": alluxio_health_table,
+            "alluxio_remediation_plan": alluxio_remediation_plan,
+            "alluxio_phase_times": alluxio_phase_times,
         }

@@ -17,6 +17,8 @@ import os
 import socket
 import time
 
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import listening_ports, read_text
+
 PAGE = mmap.PAGESIZE
 # O_DIRECT requests must be multiples of the logical block size (512 on every disk we meet).
 DIRECT_ALIGN = 512
@@ -277,19 +279,9 @@ def tcp_send(address, port, seconds, timeout=30):
     return {"bytes": received, "ns": elapsed, "bytes_per_sec": received * 1e9 / elapsed, "retransmits": None}
 
 
-def listening(port, proc_net=("/proc/net/tcp", "/proc/net/tcp6")):
-    """True when a local socket listens on TCP port (state 0A in /proc/net/tcp*)."""
-    for table in proc_net:
-        try:
-            with open(table) as handle:
-                lines = handle.read().splitlines()[1:]
-        except (IOError, OSError):
-            continue
-        for line in lines:
-            fields = line.split()
-            if len(fields) > 3 and fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
-                return True
-    return False
+def listening(port):
+    """True when a local socket listens on TCP port."""
+    return port in listening_ports([read_text("/proc/net/tcp"), read_text("/proc/net/tcp6")])
 
 
 def default_route_interface(route_text):

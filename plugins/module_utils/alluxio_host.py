@@ -78,7 +78,8 @@ def parse_systemctl_show(text):
     for block in text.split("\n\n"):
         fields = dict(line.split("=", 1) for line in block.splitlines() if "=" in line)
         if "Id" in fields:
-            units[fields["Id"]] = {"active": fields.get("ActiveState", ""), "enabled": fields.get("UnitFileState", "")}
+            units[fields["Id"]] = {"active": fields.get("ActiveState", ""), "enabled": fields.get("UnitFileState", ""),
+                                   "main_pid": int(fields.get("MainPID") or 0)}
     return units
 
 
@@ -127,3 +128,72 @@ def path_responds(run_command, path, timeout=5):
     if "Transport endpoint is not connected" in err:
         return os.strerror(errno.ENOTCONN)
     return err.strip() or "stat failed (rc %d)" % rc
+
+
+def listening_ports(proc_net_texts):
+    """TCP ports in LISTEN state (0A) in the text of /proc/net/tcp and /proc/net/tcp6."""
+    ports = set()
+    for text in proc_net_texts:
+        for line in text.splitlines()[1:]:
+            fields = line.split()
+            if len(fields) > 3 and fields[3] == "0A":
+                ports.add(int(fields[1].rsplit(":", 1)[1], 16))
+    return ports
+
+
+def alluxio_main_class(argv):
+    """The Alluxio main class a JVM's command line runs (alluxio.master.AlluxioMaster...), or None."""
+    if not argv or not posixpath.basename(argv[0]).startswith("java"):
+        return None
+    skip = False
+    for arg in argv[1:]:
+        if skip:
+            skip = False
+            continue
+        if arg in ("-cp", "-classpath", "--class-path"):
+            skip = True
+            continue
+        if arg.startswith("-"):
+            continue
+        return arg if arg.startswith("alluxio.") else None
+    return None
+
+
+def process_start_ticks(pid, proc_root="/proc"):
+    """Start time of a process in clock ticks since boot (field 22 of stat), None when it is gone.
+    A PID with another start time is another process."""
+    stat = read_text(os.path.join(proc_root, str(pid), "stat"))
+    return int(stat.rsplit(")", 1)[1].split()[19]) if ")" in stat else None
+
+
+def alluxio_jvms(proc_root="/proc", uid=None):
+    """Every running Alluxio JVM (optionally of one uid): [{pid, main_class, uid, start_ticks}].
+    start_ticks (field 22 of /proc/PID/stat) tells a PID reused by another process."""
+    found = []
+    for name in os.listdir(proc_root):
+        if not name.isdigit():
+            continue
+        base = os.path.join(proc_root, name)
+        argv = [arg for arg in read_text(os.path.join(base, "cmdline")).split("\0") if arg]
+        main_class = alluxio_main_class(argv)
+        if main_class is None:
+            continue
+        owner = None
+        for line in read_text(os.path.join(base, "status")).splitlines():
+            if line.startswith("Uid:"):
+                owner = int(line.split()[1])
+        if uid is not None and owner != uid:
+            continue
+        found.append({"pid": int(name), "main_class": main_class, "uid": owner,
+                      "start_ticks": process_start_ticks(int(name), proc_root)})
+    return sorted(found, key=lambda jvm: jvm["pid"])
+
+
+def mount_size_bytes(options):
+    """The size= of a tmpfs mount's options (in bytes; the kernel writes it as NNNk), or None."""
+    for option in options.split(","):
+        if option.startswith("size="):
+            value = option[5:]
+            scale = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}.get(value[-1:].lower(), 1)
+            return int(value.rstrip("kKmMgG")) * scale
+    return None

@@ -327,6 +327,23 @@ class FuseMount(object):
             time.sleep(0.5)
         return False
 
+    def settle(self, unit):
+        """systemd may be restarting the FUSE process on its own (after a crash): wait until the
+        restart is over and a started process has mounted, so that what follows sees the
+        outcome, not a half-way state (an empty mount point that fills up a moment later)."""
+        if not self.unit or self.module.check_mode or self.params["state"] not in ("mounted", "remounted"):
+            return unit
+        # Up to 15 s: the unit's RestartSec (5 s) and a start; a longer hold-off is not waited for.
+        deadline = time.time() + min(15, self.params["timeout"])
+        while unit.get("ActiveState") == "activating" and time.time() < deadline:
+            time.sleep(0.5)
+            unit = self.unit_state()
+        mount = self.mount()
+        if unit.get("ActiveState") == "active" and not (mount and mount["fstype"].startswith("fuse")):
+            self.wait_mounted()
+            unit = self.unit_state()
+        return unit
+
     def journal(self):
         rc, out, err = self.module.run_command(["journalctl", "--no-pager", "-n", "25", "-u", self.unit])
         return out.strip()
@@ -362,6 +379,7 @@ class FuseMount(object):
         if problems:
             raise FuseError("; ".join(problems))
 
+        unit = self.settle(unit)
         found = self.found(unit)
         if found["fstype"] and not found["fstype"].startswith("fuse"):
             raise FuseError("%s is already used by another file system (%s): not mounting over it"

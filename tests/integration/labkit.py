@@ -29,6 +29,14 @@ LAB_SSH = ["ssh", "-i", "/var/cache/alnair-alluxio/lab/id_ed25519", "-o", "UserK
            "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-o", "LogLevel=ERROR"]
 
 
+ADDRESS = {"lab-master": "198.51.100.11", "lab-worker1": "198.51.100.12", "lab-worker2": "198.51.100.13"}
+
+
+def on(host, command):
+    """Run a shell command on a lab host, by its inventory name."""
+    return ssh(ADDRESS[host], command)
+
+
 def ssh(address, command):
     """Run a shell command on a lab host as root (host keys pinned by lab.py)."""
     return run(LAB_SSH + [f"root@{address}", command], check=False, timeout=300)

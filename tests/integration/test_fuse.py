@@ -4,16 +4,11 @@ import time
 
 import pytest
 
-from labkit import INVENTORY, REPO, lab_down, lab_up, playbook, run, ssh, wait_for
+from labkit import INVENTORY, REPO, lab_down, lab_up, on, playbook, run, wait_for
 
 SITE = REPO / "playbooks" / "site.yml"
-ADDRESS = {"lab-master": "198.51.100.11", "lab-worker1": "198.51.100.12", "lab-worker2": "198.51.100.13"}
 MOUNT = "/mnt/alluxio-fuse"
 UNIT = "alluxio-fuse@mnt-alluxio\\x2dfuse.service"
-
-
-def on(host, command):
-    return ssh(ADDRESS[host], command)
 
 
 def fuse_mount(host, check=False, **args):

@@ -5,14 +5,9 @@ import time
 import pytest
 import yaml
 
-from labkit import INVENTORY, REPO, lab_down, lab_up, playbook, recap, run, ssh
+from labkit import ADDRESS, INVENTORY, REPO, lab_down, lab_up, on, playbook, recap, run
 
 SITE = REPO / "playbooks" / "site.yml"
-ADDRESS = {"lab-master": "198.51.100.11", "lab-worker1": "198.51.100.12", "lab-worker2": "198.51.100.13"}
-
-
-def on(host, command):
-    return ssh(ADDRESS[host], command)
 
 
 @pytest.fixture(scope="module")

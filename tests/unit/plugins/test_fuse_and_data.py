@@ -24,9 +24,10 @@ def test_mountinfo_is_parsed_and_unescaped():
 def test_dpkg_and_systemctl_output():
     dpkg = "ii \tlibfuse2\t2.9.9-6+b1\nun \tfuse\t\n"
     assert host.parse_dpkg(dpkg, ["libfuse2", "fuse", "fuse3"]) == {"libfuse2": "2.9.9-6+b1", "fuse": None, "fuse3": None}
-    show = "Id=a.service\nActiveState=active\nUnitFileState=enabled\n\nId=b.mount\nActiveState=inactive\nUnitFileState=\n"
-    assert host.parse_systemctl_show(show) == {"a.service": {"active": "active", "enabled": "enabled"},
-                                               "b.mount": {"active": "inactive", "enabled": ""}}
+    show = ("Id=a.service\nActiveState=active\nUnitFileState=enabled\nMainPID=812\n\n"
+            "Id=b.mount\nActiveState=inactive\nUnitFileState=\n")
+    assert host.parse_systemctl_show(show) == {"a.service": {"active": "active", "enabled": "enabled", "main_pid": 812},
+                                               "b.mount": {"active": "inactive", "enabled": "", "main_pid": 0}}
 
 
 def test_fuse_unit_names_follow_systemd_escape():

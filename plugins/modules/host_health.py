@@ -1,0 +1,242 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: alnair.alluxio contributors
+# Apache License 2.0 (see https://www.apache.org/licenses/LICENSE-2.0)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: host_health
+short_description: Check one Alluxio host (services, JVMs, ports, FUSE mounts, ramdisk, free space)
+version_added: "0.1.0"
+description:
+  - Reads, in one call, what an operator checks by hand on an Alluxio host, and returns one line
+    per check with its verdict; changes nothing.
+  - Services are active; each service's JVM runs once and is the unit's main process (a second
+    JVM of the same main class is C(duplicated); an Alluxio JVM of I(user) that no checked unit
+    owns is C(orphaned)); the ports listen; each FUSE mount is mounted and answers C(stat) within
+    I(stat_timeout) seconds; the ramdisk is a tmpfs of the configured size; the file systems of
+    I(free_space) have that much free.
+  - Returns the Alluxio JVMs it found with their owner unit, so a repair can end leftovers by
+    PID (with their start time, which tells a reused PID).
+author:
+  - alnair platform team (@alnair)
+options:
+  services:
+    description: Unit name to the Alluxio main class its JVM runs (C(alluxio-master.service) -> C(alluxio.master.AlluxioMaster)).
+    type: dict
+    default: {}
+  user:
+    description: The user the Alluxio JVMs run as; only its JVMs are counted.
+    type: str
+    default: alluxio
+  ports:
+    description: TCP ports that must listen on this host.
+    type: list
+    elements: int
+    default: []
+  fuse_mounts:
+    description: FUSE mount points that must be mounted and answer (their units C(alluxio-fuse@...) own their JVMs).
+    type: list
+    elements: str
+    default: []
+  ramdisk_path:
+    description: Where the worker's ramdisk must be mounted.
+    type: str
+  ramdisk_size:
+    description: Its configured size (an Alluxio size such as C(1GB)).
+    type: str
+  free_space:
+    description: Path to the free space its file system must have (an Alluxio size).
+    type: dict
+    default: {}
+  stat_timeout:
+    description: Seconds a FUSE mount gets to answer C(stat).
+    type: int
+    default: 5
+attributes:
+  check_mode:
+    description: Reads only; the same in check mode.
+    support: full
+  diff_mode:
+    description: Reads only, so there is never a diff.
+    support: none
+"""
+
+EXAMPLES = r"""
+- name: Check a worker
+  alnair.alluxio.host_health:
+    services:
+      alluxio-worker.service: alluxio.worker.AlluxioWorker
+      alluxio-job-worker.service: alluxio.worker.AlluxioJobWorker
+    ports: [29999, 30000, 30001]
+    fuse_mounts: [/mnt/alluxio-fuse]
+    ramdisk_path: /mnt/ramdisk
+    ramdisk_size: 100GB
+    free_space: {/var/log/alluxio: 1GB, /tmp: 1GB}
+  register: health
+"""
+
+RETURN = r"""
+healthy:
+  description: Every check passed.
+  returned: always
+  type: bool
+checks:
+  description: One entry per check, in the order above.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - {check: "service alluxio-worker.service", ok: true, detail: "active, pid 812"}
+    - {check: "FUSE /mnt/alluxio-fuse", ok: false, detail: "mounted, but Transport endpoint is not connected"}
+problems:
+  description: Each failed check as one line, its name then its detail.
+  returned: always
+  type: list
+  elements: str
+jvms:
+  description: Every Alluxio JVM of I(user), with the unit that owns it (null when orphaned).
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - {pid: 812, main_class: alluxio.worker.AlluxioWorker, unit: alluxio-worker.service, start_ticks: 123456}
+"""
+
+import os
+import pwd
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import (
+    alluxio_jvms, fuse_unit_name, listening_ports, mount_at, mount_size_bytes, parse_mountinfo, parse_systemctl_show,
+    path_responds, read_text)
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, format_size, parse_size
+
+
+class Health(object):
+    def __init__(self, module):
+        self.module = module
+        self.checks = []
+
+    def add(self, check, ok, detail):
+        self.checks.append({"check": check, "ok": bool(ok), "detail": detail})
+
+    def unit_states(self, units):
+        if not units:
+            return {}
+        rc, out, err = self.module.run_command(["systemctl", "show", "--property=Id,ActiveState,MainPID"] + units)
+        if rc != 0:
+            self.module.fail_json(msg="systemctl show failed: %s" % (err or out).strip())
+        shown = parse_systemctl_show(out)
+        return dict((unit, shown.get(unit, {})) for unit in units)
+
+    def services(self, services, fuse_units, uid):
+        states = self.unit_states(list(services) + list(fuse_units.values()))
+        owner = {}
+        for unit, state in states.items():
+            if state.get("main_pid"):
+                owner[state["main_pid"]] = unit
+        jvms = alluxio_jvms(uid=uid)
+        for jvm in jvms:
+            jvm["unit"] = owner.get(jvm["pid"])
+        for unit, main_class in services.items():
+            state = states[unit]
+            active = state.get("active") == "active"
+            mine = [jvm for jvm in jvms if jvm["main_class"] == main_class]
+            detail = "%s, pid %s" % (state.get("active") or "unknown", state.get("main_pid", 0))
+            if active and not any(jvm["unit"] == unit for jvm in mine):
+                detail += ", but its JVM (%s) is not running as %s" % (main_class, self.module.params["user"])
+                active = False
+            self.add("service %s" % unit, active, detail)
+            if len(mine) > 1:
+                self.add("JVM %s" % main_class, False, "duplicated: pids %s" % ", ".join(str(j["pid"]) for j in mine))
+        for jvm in jvms:
+            if jvm["unit"] is None:
+                self.add("JVM %s" % jvm["main_class"], False, "orphaned: pid %d belongs to no Alluxio unit" % jvm["pid"])
+        return jvms
+
+    def ports(self, ports):
+        listening = listening_ports([read_text("/proc/net/tcp"), read_text("/proc/net/tcp6")])
+        for port in ports:
+            self.add("port %d" % port, port in listening, "listening" if port in listening else "nothing listens")
+
+    def fuse(self, mount_points, mounts):
+        for mount_point in mount_points:
+            mount = mount_at(mounts, mount_point)
+            if not mount or not mount["fstype"].startswith("fuse"):
+                self.add("FUSE %s" % mount_point, False, "not mounted")
+                continue
+            trouble = path_responds(self.module.run_command, mount_point, self.module.params["stat_timeout"])
+            self.add("FUSE %s" % mount_point, trouble is None, "mounted, " + (trouble or "answers"))
+
+    def ramdisk(self, path, size, mounts):
+        mount = mount_at(mounts, path)
+        if not mount:
+            self.add("ramdisk %s" % path, False, "not mounted")
+            return
+        found = mount_size_bytes(mount["options"])
+        ok = mount["fstype"] in ("tmpfs", "ramfs") and (size is None or found == size)
+        detail = "%s of %s" % (mount["fstype"], format_size(found) if found else "no size")
+        if size is not None and found != size:
+            detail += ", configured %s" % format_size(size)
+        self.add("ramdisk %s" % path, ok, detail)
+
+    def free_space(self, wanted):
+        for path, minimum in sorted(wanted.items()):
+            try:
+                stats = os.statvfs(path)
+            except OSError as exc:
+                self.add("free space %s" % path, False, exc.strerror)
+                continue
+            free = stats.f_bavail * stats.f_frsize
+            self.add("free space %s" % path, free >= minimum, "%s free, %s wanted" % (format_size(free), format_size(minimum)))
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            services=dict(type="dict", default={}),
+            user=dict(type="str", default="alluxio"),
+            ports=dict(type="list", elements="int", default=[]),
+            fuse_mounts=dict(type="list", elements="str", default=[]),
+            ramdisk_path=dict(type="str"),
+            ramdisk_size=dict(type="str"),
+            free_space=dict(type="dict", default={}),
+            stat_timeout=dict(type="int", default=5),
+        ),
+        required_together=[("ramdisk_path", "ramdisk_size")],
+        supports_check_mode=True,
+    )
+    params = module.params
+    try:
+        ramdisk_size = parse_size(params["ramdisk_size"]) if params["ramdisk_size"] else None
+        free_space = dict((path, parse_size(size)) for path, size in params["free_space"].items())
+    except SizeError as exc:
+        module.fail_json(msg=str(exc))
+    try:
+        uid = pwd.getpwnam(params["user"]).pw_uid
+    except KeyError:
+        uid = None
+    health = Health(module)
+    if uid is None:
+        health.add("user %s" % params["user"], False, "no such user")
+        jvms = []
+    else:
+        fuse_units = dict((mp, fuse_unit_name(mp)) for mp in params["fuse_mounts"])
+        jvms = health.services(params["services"], fuse_units, uid)
+    health.ports(params["ports"])
+    mounts = parse_mountinfo(read_text("/proc/self/mountinfo"))
+    health.fuse(params["fuse_mounts"], mounts)
+    if params["ramdisk_path"]:
+        health.ramdisk(params["ramdisk_path"], ramdisk_size, mounts)
+    health.free_space(free_space)
+    problems = ["%s: %s" % (c["check"], c["detail"]) for c in health.checks if not c["ok"]]
+    module.exit_json(changed=False, healthy=not problems, checks=health.checks, problems=problems, jvms=jvms)
+
+
+if __name__ == "__main__":
+    main()

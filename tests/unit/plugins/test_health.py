@@ -1,0 +1,95 @@
+"""health.yml's pieces: finding Alluxio JVMs in /proc, ports, ramdisk size, the summary table."""
+from ansible_collections.alnair.alluxio.plugins.filter.alluxio import alluxio_health_table, alluxio_remediation_plan
+from ansible_collections.alnair.alluxio.plugins.module_utils import alluxio_host as host
+
+WORKER_ARGV = ["/usr/bin/java", "-cp", "/etc/alluxio/:/opt/alluxio/current/assembly/alluxio-server-2.9.6.jar",
+               "-Dalluxio.home=/opt/alluxio/current", "-Xmx4g", "alluxio.worker.AlluxioWorker"]
+
+
+def fake_proc(root, pid, argv, uid, start):
+    proc = root / str(pid)
+    proc.mkdir()
+    (proc / "cmdline").write_bytes(b"\0".join(a.encode() for a in argv) + b"\0")
+    (proc / "status").write_text("Name:\tjava\nUid:\t%d\t%d\t%d\t%d\n" % (uid, uid, uid, uid))
+    fields = ["S"] + ["0"] * 18 + [str(start)] + ["0"] * 10
+    (proc / "stat").write_text("%d (java) %s\n" % (pid, " ".join(fields)))
+
+
+def test_main_class_of_an_alluxio_jvm_and_nothing_else():
+    assert host.alluxio_main_class(WORKER_ARGV) == "alluxio.worker.AlluxioWorker"
+    assert host.alluxio_main_class(["/usr/bin/java", "-cp", "alluxio.fake", "org.example.Main"]) is None
+    assert host.alluxio_main_class(["/usr/bin/python3", "alluxio.worker.AlluxioWorker"]) is None
+    assert host.alluxio_main_class([]) is None
+
+
+def test_alluxio_jvms_of_one_user_with_their_start_time(tmp_path):
+    fake_proc(tmp_path, 812, WORKER_ARGV, 999, 4242)
+    fake_proc(tmp_path, 900, WORKER_ARGV[:-1] + ["alluxio.fuse.AlluxioFuse"], 999, 5000)
+    fake_proc(tmp_path, 901, WORKER_ARGV, 0, 6000)  # root's: not the alluxio user's
+    fake_proc(tmp_path, 902, ["/bin/sleep", "100"], 999, 7000)
+    (tmp_path / "self").mkdir()
+    found = host.alluxio_jvms(str(tmp_path), uid=999)
+    assert found == [{"pid": 812, "main_class": "alluxio.worker.AlluxioWorker", "uid": 999, "start_ticks": 4242},
+                     {"pid": 900, "main_class": "alluxio.fuse.AlluxioFuse", "uid": 999, "start_ticks": 5000}]
+    assert len(host.alluxio_jvms(str(tmp_path))) == 3
+
+
+def test_listening_ports_and_ramdisk_size():
+    tcp = ("  sl  local_address rem_address   st\n"
+           "   0: 00000000:7530 00000000:0000 0A 00000000:00000000\n"
+           "   1: 0100007F:9C40 0100007F:1F90 01 00000000:00000000\n")
+    assert host.listening_ports([tcp, ""]) == {30000}
+    assert host.mount_size_bytes("rw,relatime,size=262144k,mode=755") == 256 << 20
+    assert host.mount_size_bytes("rw,relatime") is None
+
+
+def test_summary_table_names_every_failed_check_and_unreachable_host():
+    hostvars = {
+        "m": {"alluxio_health": {"checks": [{"check": "service alluxio-master.service", "ok": True, "detail": "active, pid 1"}]}},
+        "w1": {"alluxio_health": {"checks": [{"check": "FUSE /mnt/f", "ok": False, "detail": "mounted, Transport endpoint is not connected"}]}},
+        "w2": {},
+    }
+    cluster = {"reachable": True, "healthy": False, "version": "2.9.6", "live_workers": [{"host": "w1"}],
+               "problems": ["missing worker w2"]}
+    lines = alluxio_health_table(hostvars, ["m", "w1", "w2"], cluster)
+    assert lines[0].startswith("ok    m ")
+    assert lines[1].startswith("FAIL  w1 ") and lines[1].endswith("Transport endpoint is not connected")
+    assert lines[2].startswith("FAIL  w2 ") and "unreachable" in lines[2]
+    assert lines[3].startswith("FAIL  cluster") and lines[3].endswith("live workers: w1")
+    assert lines[4].endswith("missing worker w2")
+    assert alluxio_health_table({}, [], {"reachable": False})[0].startswith("FAIL  cluster")
+
+
+def health(*failed):
+    checks = [{"check": "service alluxio-worker.service", "ok": True, "detail": "active, pid 5"}]
+    return {"alluxio_health": {"checks": checks + [{"check": c, "ok": False, "detail": "bad"} for c in failed]}}
+
+
+def test_remediation_plan_restarts_only_what_is_broken():
+    hostvars = {"m": health(), "w1": dict(health("service alluxio-worker.service", "port 29999"), alluxio_fuse_mounts=[{}]),
+                "w2": health("FUSE /mnt/f", "free space /tmp"), "w3": {}}
+    cluster = {"reachable": True, "missing_workers": ["w1"], "unintended_workers": ["stray"]}
+    plan = alluxio_remediation_plan(hostvars, ["m"], ["w1", "w2", "w3"], cluster)
+    assert plan["masters"] == {}
+    assert list(plan["workers"]) == ["w1"] and "the master does not list it live" in plan["workers"]["w1"]
+    assert plan["fuse"] == {"w1": ["its worker restarts"], "w2": ["FUSE /mnt/f: bad"]}
+    assert plan["unreachable"] == ["w3"] and plan["unintended"] == ["stray"]
+    assert plan["report_only_problems"] == ["w2 free space /tmp: bad"]
+    assert "restart worker and job worker on w1" in plan["actions"][0]
+
+
+def test_remediation_plan_for_a_dead_master_restarts_everything_and_a_healthy_cluster_nothing():
+    plan_of = alluxio_remediation_plan
+    hostvars = {"m": health("service alluxio-master.service"), "w1": health(), "w2": health()}
+    plan = plan_of(hostvars, ["m"], ["w1", "w2"], {"reachable": False})
+    assert list(plan["masters"]) == ["m"] and sorted(plan["workers"]) == ["w1", "w2"]
+    healthy = plan_of({"m": health(), "w1": health()}, ["m"], ["w1"], {"reachable": True})
+    assert healthy["actions"] == ["healthy: nothing to do"] and not healthy["workers"]
+    forced = plan_of({"m": health(), "w1": health()}, ["m"], ["w1"], {"reachable": True}, restart=True)
+    assert forced["masters"] == {"m": ["restart asked for"]} and forced["workers"] == {"w1": ["the master restarts"]}
+
+
+def test_phase_times():
+    from ansible_collections.alnair.alluxio.plugins.filter.alluxio import alluxio_phase_times
+    marks = [{"phase": "health before", "at": 100.0}, {"phase": "plan", "at": 103.5}, {"phase": "end", "at": 110.25}]
+    assert alluxio_phase_times(marks) == ["health before: 3.5 s", "plan: 6.8 s"]
