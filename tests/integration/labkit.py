@@ -37,6 +37,11 @@ def on(host, command):
     return ssh(ADDRESS[host], command)
 
 
+def main_pid(host, unit):
+    """The MainPID systemd shows for a unit on a lab host ("0" when it does not run)."""
+    return on(host, f"systemctl show -p MainPID --value '{unit}'").stdout.strip()
+
+
 def ssh(address, command):
     """Run a shell command on a lab host as root (host keys pinned by lab.py)."""
     return run(LAB_SSH + [f"root@{address}", command], check=False, timeout=300)

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from labkit import INVENTORY, REPO, lab_down, lab_up, on, playbook, run, wait_for
+from labkit import INVENTORY, REPO, lab_down, lab_up, main_pid, on, playbook, run, wait_for
 
 SITE = REPO / "playbooks" / "site.yml"
 MOUNT = "/mnt/alluxio-fuse"
@@ -25,10 +25,6 @@ def answers(host, path=MOUNT):
     """A FUSE file system is mounted at path and answers (not the empty directory under it)."""
     script = f"grep -q ' {path} .* - fuse' /proc/self/mountinfo && timeout 5 stat {path} >/dev/null 2>&1 && echo ok"
     return on(host, script).stdout.strip() == "ok"
-
-
-def main_pid(host):
-    return on(host, f"systemctl show -p MainPID --value '{UNIT}'").stdout.strip()
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +51,7 @@ def test_killed_fuse_goes_stale_and_the_module_repairs_it(mounted):
     dropin = f"/run/systemd/system/{UNIT}.d"
     on(host, f"mkdir -p '{dropin}' && printf '[Service]\\nRestartSec=300\\n' > '{dropin}/slow.conf' && systemctl daemon-reload")
     try:
-        on(host, f"kill -9 {main_pid(host)}")
+        on(host, f"kill -9 {main_pid(host, UNIT)}")
         stale = wait_for(lambda: "not connected" in on(host, f"stat {MOUNT} 2>&1").stdout, 10)
         assert stale, "the mount did not go stale"
         status, out = fuse_mount(host)
@@ -69,10 +65,10 @@ def test_killed_fuse_goes_stale_and_the_module_repairs_it(mounted):
 
 def test_systemd_brings_a_killed_fuse_back_by_itself(mounted):
     host = "lab-worker2"
-    before = main_pid(host)
+    before = main_pid(host, UNIT)
     on(host, f"kill -9 {before}")
     started = time.monotonic()
-    back = wait_for(lambda: main_pid(host) not in ("0", before) and answers(host), 120, interval=0.2)
+    back = wait_for(lambda: main_pid(host, UNIT) not in ("0", before) and answers(host), 120, interval=0.2)
     seconds = time.monotonic() - started
     assert back, "systemd did not bring the mount back within 120 s"
     print(f"FUSE back after kill -9 (systemd restart): {seconds:.1f} s")
@@ -95,7 +91,7 @@ def test_check_mode_predicts_and_changes_nothing(mounted):
 
 def test_reboot_brings_the_mount_back(mounted):
     run(["ansible", "lab-worker2", "-i", str(INVENTORY), "-m", "ansible.builtin.reboot"], timeout=600)
-    assert wait_for(lambda: answers("lab-worker2") and main_pid("lab-worker2") != "0", 180, interval=1)
+    assert wait_for(lambda: answers("lab-worker2") and main_pid("lab-worker2", UNIT) != "0", 180, interval=1)
     assert on("lab-worker2", f"test -s {MOUNT}/from-worker1.bin && echo ok").stdout.strip() == "ok"
 
 

@@ -4,17 +4,13 @@ import time
 
 import pytest
 
-from labkit import ADDRESS, REPO, lab_down, lab_up, on, playbook, recap, run
+from labkit import ADDRESS, REPO, lab_down, lab_up, main_pid, on, playbook, recap, run
 
 SITE = REPO / "playbooks" / "site.yml"
 HEALTH = REPO / "playbooks" / "health.yml"
 REMEDIATE = REPO / "playbooks" / "remediate.yml"
 ALLUXIO = "runuser -u alluxio -- /opt/alluxio/current/bin/alluxio"
 FUSE_UNIT = "alluxio-fuse@mnt-alluxio\\x2dfuse.service"
-
-
-def main_pid(host, unit):
-    return on(host, f"systemctl show -p MainPID --value '{unit}'").stdout.strip()
 
 
 @pytest.fixture(scope="module")
