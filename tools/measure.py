@@ -11,8 +11,10 @@
     python3 tools/measure.py bench [--runs 3]      bench.yml on the deployed lab, all workers in parallel and
                                                    one at a time: aggregate, FUSE/local ratio, CPU per GiB
     python3 tools/measure.py health [--runs 5]     health.yml on the deployed (healthy) lab
-    python3 tools/measure.py remediate [--runs 3]  remediate.yml -e alluxio_remediate_restart=true (everything
-                                                   restarts, FUSE included) on the deployed lab, and its phases
+    python3 tools/measure.py remediate [--runs 3] [--rolling]
+                                                   remediate.yml -e alluxio_remediate_restart=true (everything
+                                                   restarts, FUSE included) on the deployed lab, and its phases;
+                                                   --rolling: workers one at a time, the master left running
 
 Prints one Markdown table row per figure, with the runs behind the median.
 """
@@ -285,15 +287,17 @@ def measure_health(runs):
     row("health.yml on a healthy lab cluster (changed=0)", samples, f"python3 tools/measure.py health --runs {runs}")
 
 
-def measure_remediate(runs):
+def measure_remediate(runs, rolling):
     samples, phases = [], {}
+    extra = ["-e", "alluxio_remediate_rolling=true"] if rolling else []
     for _ in range(runs):
-        seconds, out = playbook_seconds("playbooks/remediate.yml", "-e", "alluxio_remediate_restart=true")
+        seconds, out = playbook_seconds("playbooks/remediate.yml", "-e", "alluxio_remediate_restart=true", *extra)
         samples.append(seconds)
         for phase, value in re.findall(r"^\s*([a-zA-Z][a-zA-Z ]*): ([0-9.]+) s$", out, re.M):
             phases.setdefault(phase, []).append(float(value))
-    command = f"python3 tools/measure.py remediate --runs {runs}"
-    row("remediate.yml, everything restarted (alluxio_remediate_restart=true)", samples, command)
+    command = f"python3 tools/measure.py remediate --runs {runs}" + (" --rolling" if rolling else "")
+    what = "workers restarted one at a time (rolling)" if rolling else "everything restarted"
+    row(f"remediate.yml, {what} (alluxio_remediate_restart=true)", samples, command)
     for phase, values in phases.items():
         row(f"  phase: {phase}", values, command)
 
@@ -304,12 +308,13 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--dir", default="/var/tmp/alnair-accuracy")
     parser.add_argument("--size", default="1GB")
+    parser.add_argument("--rolling", action="store_true", help="remediate: workers one at a time")
     args = parser.parse_args()
     {"lab": lambda: measure_lab(args.runs), "site": lambda: measure_site(args.runs),
      "startup": lambda: measure_startup(args.runs), "memory": measure_memory, "fuse": lambda: measure_fuse(args.runs),
      "accuracy": lambda: measure_accuracy(args.runs, args.dir, args.size),
      "bench": lambda: measure_bench(args.runs), "health": lambda: measure_health(args.runs),
-     "remediate": lambda: measure_remediate(args.runs)}[args.what]()
+     "remediate": lambda: measure_remediate(args.runs, args.rolling)}[args.what]()
 
 
 if __name__ == "__main__":

@@ -196,13 +196,19 @@ def alluxio_health_table(hostvars, hosts, cluster=None):
 NOT_BY_RESTART = ("free space ",)
 
 
-def alluxio_remediation_plan(hostvars, masters, workers, cluster, restart=False):
+def alluxio_remediation_plan(hostvars, masters, workers, cluster, restart=False, rolling=False, outside=(),
+                             remove_unintended=False):
     """What remediate.yml does, from health.yml's results (alluxio_health of each host, the
     master's cluster_info). Returns {masters: {host: [why]}, workers: {host: [why]}, fuse:
     {host: [why]}, unreachable: [host], unintended: [name], report_only_problems: [line], actions:
-    [line]}. A host in `masters` or `workers` restarts its processes; `fuse` remounts."""
+    [line]}. A host in `masters` or `workers` restarts its processes; `fuse` remounts.
+    masters and workers are the hosts in scope (--limit); `outside` are the inventory's others,
+    only named. In rolling mode a restart asked for restarts the workers only (the master keeps
+    serving); a broken master still restarts. Unintended workers (registered, not in the
+    inventory) are only named unless remove_unintended."""
     by_name = dict(zip(alluxio_hostnames(hostvars, workers), workers))
-    plan = {"masters": {}, "workers": {}, "fuse": {}, "unreachable": [], "unintended": [], "report_only_problems": []}
+    plan = {"masters": {}, "workers": {}, "fuse": {}, "fuse_not_in_inventory": {}, "unreachable": [], "unintended": [],
+            "report_only_problems": []}
 
     def add(kind, host, why):
         plan[kind].setdefault(host, []).append(why)
@@ -230,7 +236,7 @@ def alluxio_remediation_plan(hostvars, masters, workers, cluster, restart=False)
     for master in masters:
         if master_down and master not in plan["unreachable"]:
             add("masters", master, "the master's REST API does not answer")
-        if restart and master not in plan["unreachable"]:
+        if restart and not rolling and master not in plan["unreachable"]:
             add("masters", master, "restart asked for")
     for name in cluster.get("missing_workers", []) + [w["host"] for w in cluster.get("lost_workers", [])]:
         host = by_name.get(name)
@@ -244,8 +250,14 @@ def alluxio_remediation_plan(hostvars, masters, workers, cluster, restart=False)
             add("workers", host, "the master restarts")
         elif restart:
             add("workers", host, "restart asked for")
-        if host in plan["workers"] and hostvars.get(host, {}).get("alluxio_fuse_mounts"):
+        inventory_mounts = hostvars.get(host, {}).get("alluxio_fuse_mounts") or []
+        in_place = (hostvars.get(host, {}).get("alluxio_health") or {}).get("fuse_in_place") or []
+        recorded = alluxio_recorded_fuse_mounts(inventory_mounts, in_place)
+        if host in plan["workers"] and recorded:
             add("fuse", host, "its worker restarts")
+            extra = recorded[len(inventory_mounts):]
+            if extra:
+                plan["fuse_not_in_inventory"][host] = ["%s (alluxio:%s)" % (m["mount_point"], m["alluxio_path"]) for m in extra]
     for kind in ("masters", "workers", "fuse"):
         plan[kind] = dict((host, sorted(set(why))) for host, why in plan[kind].items())
     actions = []
@@ -255,11 +267,31 @@ def alluxio_remediation_plan(hostvars, masters, workers, cluster, restart=False)
         actions.append("restart worker and job worker on %s (%s)" % (host, "; ".join(why)))
     for host, why in sorted(plan["fuse"].items()):
         actions.append("remount FUSE on %s (%s)" % (host, "; ".join(why)))
+    for host, mounts in sorted(plan["fuse_not_in_inventory"].items()):
+        actions.append("FUSE mounts in place on %s, not in the inventory, put back as units: %s" % (host, ", ".join(mounts)))
     actions += ["not reachable, left alone: %s" % host for host in plan["unreachable"]]
-    actions += ["unintended worker registered: %s" % name for name in plan["unintended"]]
+    if remove_unintended:
+        actions += ["take out unintended worker %s (decommission, then stop)" % name for name in plan["unintended"]]
+    else:
+        actions += ["unintended worker registered: %s (left running; -e alluxio_remediate_remove_unintended=true takes it out)"
+                    % name for name in plan["unintended"]]
     actions += ["not fixed by a restart: %s" % line for line in plan["report_only_problems"]]
-    plan["actions"] = actions or ["healthy: nothing to do"]
+    plan["actions"] = (actions or ["healthy: nothing to do"]) + ["outside --limit, not checked: %s" % host for host in outside]
     return plan
+
+
+def alluxio_recorded_fuse_mounts(inventory_mounts, in_place):
+    """The FUSE mounts remediate.yml takes down with a worker and puts back: the inventory's
+    (alluxio_fuse_mounts), then those found in place at other mount points (host_health's
+    fuse_in_place, e.g. mounted by hand), with the Alluxio path and options they ran with."""
+    recorded = list(inventory_mounts or [])
+    known = set(mount.get("mount_point") for mount in recorded)
+    for found in in_place or []:
+        if found.get("mount_point") and found["mount_point"] not in known:
+            known.add(found["mount_point"])
+            recorded.append({"mount_point": found["mount_point"], "alluxio_path": found.get("alluxio_path") or "/",
+                             "options": list(found.get("options") or [])})
+    return recorded
 
 
 def alluxio_phase_times(phases):
@@ -285,4 +317,5 @@ class FilterModule(object):
             "alluxio_health_table": alluxio_health_table,
             "alluxio_remediation_plan": alluxio_remediation_plan,
             "alluxio_phase_times": alluxio_phase_times,
+            "alluxio_recorded_fuse_mounts": alluxio_recorded_fuse_mounts,
         }

@@ -159,6 +159,31 @@ def alluxio_main_class(argv):
     return None
 
 
+FUSE_MAIN_CLASS = "alluxio.fuse.AlluxioFuse"
+_FUSE_VALUE_OPTIONS = {"-m": "mount_point", "--mount-point": "mount_point",
+                       "-a": "alluxio_path", "--alluxio-path": "alluxio_path"}
+
+
+def fuse_process_args(argv):
+    """{mount_point, alluxio_path, options} of an Alluxio FUSE JVM's command line: what follows
+    its main class (-m/--mount-point, -a/--alluxio-path, -o/--mount-options, repeatable)."""
+    words = list(argv)
+    if FUSE_MAIN_CLASS in words:
+        words = words[words.index(FUSE_MAIN_CLASS) + 1:]
+    found = {"mount_point": None, "alluxio_path": None, "options": []}
+    for i, word in enumerate(words):
+        name, equals, value = word.partition("=")
+        if not equals:
+            value = words[i + 1] if i + 1 < len(words) else None
+        if value is None or not name.startswith("-"):
+            continue
+        if name in _FUSE_VALUE_OPTIONS:
+            found[_FUSE_VALUE_OPTIONS[name]] = value
+        elif name in ("-o", "--mount-options"):
+            found["options"] += [option for option in value.split(",") if option]
+    return found
+
+
 def process_start_ticks(pid, proc_root="/proc"):
     """Start time of a process in clock ticks since boot (field 22 of stat), None when it is gone.
     A PID with another start time is another process."""

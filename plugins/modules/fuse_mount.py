@@ -147,7 +147,7 @@ import time
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_shell import DEFAULT_HOME, ShellError, is_directory
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import (
-    FUSE_UNIT_TEMPLATE, fuse_unit_name, fuse_user_allow_other, mount_at, parse_mountinfo, path_responds, read_text)
+    FUSE_UNIT_TEMPLATE, fuse_process_args, fuse_unit_name, fuse_user_allow_other, mount_at, parse_mountinfo, path_responds, read_text)
 
 UNIT_DIR = "/etc/systemd/system"
 LIB_DIRS = ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/lib64", "/lib"]
@@ -174,18 +174,6 @@ def env_content(alluxio_path, options):
     return ("# alnair.alluxio.fuse_mount: arguments of the Alluxio FUSE process (managed, local edits are overwritten)\n"
             "[Service]\n"
             "Environment=\"ALLUXIO_FUSE_ARGS=%s\"\n" % " ".join(args))
-
-
-def running_args(cmdline):
-    """(alluxio path, options) from a FUSE process's NUL-separated command line."""
-    argv = cmdline.split("\0")
-    path, options = None, []
-    for i, arg in enumerate(argv[:-1]):
-        if arg in ("-a", "--alluxio-path"):
-            path = argv[i + 1]
-        elif arg == "-o":
-            options = [o for o in argv[i + 1].split(",") if o]
-    return path, options
 
 
 def check_inputs(params, unit_user, fuse_conf_text, lib_present, fusermount_present, dev_fuse_present):
@@ -257,7 +245,8 @@ class FuseMount(object):
                 found["stale"] = self.responds() is not None
         pid = unit.get("MainPID", "0")
         if pid not in ("", "0"):
-            found["alluxio_path"], found["options"] = running_args(read_text("/proc/%s/cmdline" % pid))
+            running = fuse_process_args(read_text("/proc/%s/cmdline" % pid).split("\0"))
+            found["alluxio_path"], found["options"] = running["alluxio_path"], running["options"]
         return found
 
     # -- acting ------------------------------------------------------------------------------------

@@ -22,6 +22,11 @@ description:
     I(free_space) have that much free.
   - Returns the Alluxio JVMs it found with their owner unit, so a repair can end leftovers by
     PID (with their start time, which tells a reused PID).
+  - Returns the Alluxio FUSE mounts in place (each FUSE JVM of I(user), with its mount point,
+    Alluxio path and options, from its command line), so a repair can put back what it takes
+    down. A FUSE JVM runs under the unit of its mount point (C(alluxio-fuse@...)) or was started
+    by hand; one started by hand is not C(orphaned) while its mount answers, and its mount is
+    checked like those of I(fuse_mounts).
 author:
   - alnair platform team (@alnair)
 options:
@@ -98,6 +103,13 @@ problems:
   returned: always
   type: list
   elements: str
+fuse_in_place:
+  description: The Alluxio FUSE mounts in place, from the FUSE JVMs of I(user) (unit null when started by hand).
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - {mount_point: /mnt/alluxio, alluxio_path: /, options: [allow_other], pid: 901, unit: alluxio-fuse@mnt-alluxio.service}
 jvms:
   description: Every Alluxio JVM of I(user), with the unit that owns it (null when orphaned).
   returned: always
@@ -112,7 +124,7 @@ import pwd
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import (
-    alluxio_jvms, fuse_unit_name, listening_ports, mount_at, mount_size_bytes, parse_mountinfo, parse_systemctl_show,
+    FUSE_MAIN_CLASS, alluxio_jvms, fuse_process_args, fuse_unit_name, listening_ports, mount_at, mount_size_bytes, parse_mountinfo, parse_systemctl_show,
     path_responds, read_text)
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, format_size, parse_size
 
@@ -121,6 +133,7 @@ class Health(object):
     def __init__(self, module):
         self.module = module
         self.checks = []
+        self.fuse_in_place = []
 
     def add(self, check, ok, detail):
         self.checks.append({"check": check, "ok": bool(ok), "detail": detail})
@@ -135,14 +148,20 @@ class Health(object):
         return dict((unit, shown.get(unit, {})) for unit in units)
 
     def services(self, services, fuse_units, uid):
-        states = self.unit_states(list(services) + list(fuse_units.values()))
+        jvms = alluxio_jvms(uid=uid)
+        fuse_args = dict((jvm["pid"], fuse_process_args(read_text("/proc/%d/cmdline" % jvm["pid"]).split("\0")))
+                         for jvm in jvms if jvm["main_class"] == FUSE_MAIN_CLASS)
+        # A FUSE JVM's unit follows from its mount point, also for mounts fuse_mounts does not list.
+        units = set(fuse_units.values()) | set(fuse_unit_name(a["mount_point"]) for a in fuse_args.values() if a["mount_point"])
+        states = self.unit_states(list(services) + sorted(units))
         owner = {}
         for unit, state in states.items():
             if state.get("main_pid"):
                 owner[state["main_pid"]] = unit
-        jvms = alluxio_jvms(uid=uid)
         for jvm in jvms:
             jvm["unit"] = owner.get(jvm["pid"])
+        self.fuse_in_place = [dict(args, pid=pid, unit=owner.get(pid)) for pid, args in sorted(fuse_args.items())
+                              if args["mount_point"]]
         for unit, main_class in services.items():
             state = states[unit]
             active = state.get("active") == "active"
@@ -154,8 +173,10 @@ class Health(object):
             self.add("service %s" % unit, active, detail)
             if len(mine) > 1:
                 self.add("JVM %s" % main_class, False, "duplicated: pids %s" % ", ".join(str(j["pid"]) for j in mine))
+        by_hand = set(m["pid"] for m in self.fuse_in_place if m["unit"] is None)
         for jvm in jvms:
-            if jvm["unit"] is None:
+            # A FUSE process started by hand serves its mount (checked with the FUSE mounts).
+            if jvm["unit"] is None and jvm["pid"] not in by_hand:
                 self.add("JVM %s" % jvm["main_class"], False, "orphaned: pid %d belongs to no Alluxio unit" % jvm["pid"])
         return jvms
 
@@ -230,12 +251,14 @@ def main():
         jvms = health.services(params["services"], fuse_units, uid)
     health.ports(params["ports"])
     mounts = parse_mountinfo(read_text("/proc/self/mountinfo"))
-    health.fuse(params["fuse_mounts"], mounts)
+    in_place = [m["mount_point"] for m in health.fuse_in_place if m["mount_point"] not in params["fuse_mounts"]]
+    health.fuse(params["fuse_mounts"] + in_place, mounts)
     if params["ramdisk_path"]:
         health.ramdisk(params["ramdisk_path"], ramdisk_size, mounts)
     health.free_space(free_space)
     problems = ["%s: %s" % (c["check"], c["detail"]) for c in health.checks if not c["ok"]]
-    module.exit_json(changed=False, healthy=not problems, checks=health.checks, problems=problems, jvms=jvms)
+    module.exit_json(changed=False, healthy=not problems, checks=health.checks, problems=problems, jvms=jvms,
+                     fuse_in_place=health.fuse_in_place)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,13 @@
 """Helpers for the lab integration tests: run commands and playbooks, inspect the lab."""
+import contextlib
 import json
 import re
 import os
 import subprocess
 import sys
+import threading
 import time
+import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -12,6 +15,10 @@ VENV_BIN = REPO / ".venv" / "bin"
 
 LAB = [sys.executable, str(REPO / "tools" / "lab.py")]
 INVENTORY = REPO / "inventories" / "lab"
+PLAYBOOKS = REPO / "playbooks"
+SITE, HEALTH, REMEDIATE = (PLAYBOOKS / f"{name}.yml" for name in ("site", "health", "remediate"))
+# Alluxio's command line on a lab host, as Alluxio's superuser.
+ALLUXIO_CLI = "runuser -u alluxio -- /opt/alluxio/current/bin/alluxio"
 LAB_STATE = Path(os.environ.get("ALNAIR_LAB_STATE", "/var/lib/alnair-lab")) / "state.json"
 ALLUXIO_VERSION = os.environ.get("ALLUXIO_VERSION", "2.9.6")
 
@@ -29,7 +36,8 @@ LAB_SSH = ["ssh", "-i", "/var/cache/alnair-alluxio/lab/id_ed25519", "-o", "UserK
            "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-o", "LogLevel=ERROR"]
 
 
-ADDRESS = {"lab-master": "198.51.100.11", "lab-worker1": "198.51.100.12", "lab-worker2": "198.51.100.13"}
+ADDRESS = {"lab-master": "198.51.100.11", "lab-worker1": "198.51.100.12", "lab-worker2": "198.51.100.13",
+           "lab-worker3": "198.51.100.14"}
 
 
 def on(host, command):
@@ -55,8 +63,8 @@ def lab_down():
     return run(LAB + ["down"])
 
 
-def playbook(path, *args, check=True, timeout=1800, env=None):
-    return run(["ansible-playbook", "-i", str(INVENTORY), str(path), *args], check=check, timeout=timeout, env=env or {})
+def playbook(path, *args, check=True, timeout=1800, env=None, inventory=INVENTORY):
+    return run(["ansible-playbook", "-i", str(inventory), str(path), *args], check=check, timeout=timeout, env=env or {})
 
 
 def lab_leftovers():
@@ -84,6 +92,31 @@ def lab_leftovers():
     if os.path.exists("/var/lib/alnair-lab"):
         left.append("state dir /var/lib/alnair-lab")
     return left
+
+
+@contextlib.contextmanager
+def live_worker_samples(max_last_contact_sec=3):
+    """While the block runs, count twice a second the workers the master lists with a recent
+    heartbeat; yields the list of counts (no sample while the master itself is down)."""
+    samples, stop = [], threading.Event()
+
+    def watch():
+        while not stop.is_set():
+            try:
+                with urllib.request.urlopen(f"http://{ADDRESS['lab-master']}:19999/api/v1/master/info", timeout=2) as resp:
+                    info = json.load(resp)
+                samples.append(sum(1 for w in info["workers"] if w["lastContactSec"] <= max_last_contact_sec))
+            except OSError:
+                pass  # the master restarts too
+            stop.wait(0.5)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        yield samples
+    finally:
+        stop.set()
+        watcher.join()
 
 
 def wait_for(predicate, timeout, interval=0.5):

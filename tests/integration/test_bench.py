@@ -7,9 +7,8 @@ import textwrap
 
 import pytest
 
-from labkit import REPO, lab_down, lab_up, playbook, ssh
+from labkit import REPO, SITE, lab_down, lab_up, playbook, ssh
 
-SITE = REPO / "playbooks" / "site.yml"
 BENCH = REPO / "playbooks" / "bench.yml"
 WORKERS = {"lab-worker1": "198.51.100.12", "lab-worker2": "198.51.100.13"}
 GOOD = ["alluxio-fuse", "local-disk"]

@@ -6,9 +6,8 @@ import urllib.request
 import pytest
 import yaml
 
-from labkit import REPO, lab_down, lab_up, playbook, recap, ssh
+from labkit import REPO, SITE, lab_down, lab_up, playbook, recap, ssh
 
-SITE = REPO / "playbooks" / "site.yml"
 DATASET = REPO / "playbooks" / "dataset.yml"
 SHARED = "/var/lib/alnair-lab/shared"  # /srv/lab-shared on every lab host
 NAME = "train-set"

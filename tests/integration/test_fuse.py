@@ -4,9 +4,8 @@ import time
 
 import pytest
 
-from labkit import INVENTORY, REPO, lab_down, lab_up, main_pid, on, playbook, run, wait_for
+from labkit import INVENTORY, SITE, lab_down, lab_up, main_pid, on, playbook, run, wait_for
 
-SITE = REPO / "playbooks" / "site.yml"
 MOUNT = "/mnt/alluxio-fuse"
 UNIT = "alluxio-fuse@mnt-alluxio\\x2dfuse.service"
 

@@ -5,9 +5,7 @@ import time
 import pytest
 import yaml
 
-from labkit import ADDRESS, INVENTORY, REPO, lab_down, lab_up, on, playbook, recap, run
-
-SITE = REPO / "playbooks" / "site.yml"
+from labkit import ADDRESS, ALLUXIO_CLI, INVENTORY, REPO, SITE, lab_down, lab_up, live_worker_samples, on, playbook, recap, run
 
 
 @pytest.fixture(scope="module")
@@ -77,18 +75,18 @@ def test_master_reports_the_inventory_capacities(converged):
 
 
 def test_alluxio_own_test_suite_passes(converged):
-    res = on("lab-worker1", "runuser -u alluxio -- /opt/alluxio/current/bin/alluxio runTests")
+    res = on("lab-worker1", f"{ALLUXIO_CLI} runTests")
     assert res.returncode == 0, res.stdout[-3000:]
     assert res.stdout.count("Passed the test!") >= 20 and "Failed the test" not in res.stdout
 
 
 def test_file_written_on_one_worker_reads_back_on_the_other(converged):
     write = on("lab-worker1", "head -c 20000000 /dev/urandom > /tmp/x.bin && sha256sum /tmp/x.bin | cut -c1-64 && "
-                              "runuser -u alluxio -- /opt/alluxio/current/bin/alluxio fs rm -f /x.bin >/dev/null 2>&1; "
+                              f"{ALLUXIO_CLI} fs rm -f /x.bin >/dev/null 2>&1; "
                               "cp /tmp/x.bin /tmp/x-copy.bin && chmod 644 /tmp/x-copy.bin && "
-                              "runuser -u alluxio -- /opt/alluxio/current/bin/alluxio fs copyFromLocal /tmp/x-copy.bin /x.bin >/dev/null")
+                              f"{ALLUXIO_CLI} fs copyFromLocal /tmp/x-copy.bin /x.bin >/dev/null")
     assert write.returncode == 0, write.stderr
-    read = on("lab-worker2", "runuser -u alluxio -- /opt/alluxio/current/bin/alluxio fs cat /x.bin | sha256sum | cut -c1-64")
+    read = on("lab-worker2", f"{ALLUXIO_CLI} fs cat /x.bin | sha256sum | cut -c1-64")
     assert read.stdout.strip() == write.stdout.strip().splitlines()[0]
 
 
@@ -162,29 +160,8 @@ def test_worker_comes_back_after_a_reboot(converged):
 
 def test_config_change_rolls_over_workers_without_losing_them_all(converged):
     """While site.yml restarts for a property change, some worker is always live."""
-    import json
-    import threading
-    import urllib.request
-
-    samples, stop = [], threading.Event()
-
-    def watch():
-        while not stop.is_set():
-            try:
-                with urllib.request.urlopen("http://198.51.100.11:19999/api/v1/master/info", timeout=2) as resp:
-                    info = json.load(resp)
-                samples.append(sum(1 for w in info["workers"] if w["lastContactSec"] <= 3))
-            except OSError:
-                pass  # the master restarts too
-            stop.wait(0.5)
-
-    watcher = threading.Thread(target=watch)
-    watcher.start()
-    try:
+    with live_worker_samples() as samples:
         res = playbook(SITE, "-e", '{"alluxio_site_properties": {"alluxio.user.block.size.bytes.default": "32MB"}}')
-    finally:
-        stop.set()
-        watcher.join()
     counts = recap(res.stdout)
     # The properties file and both processes (conf/workers too, when an earlier test changed it).
     assert counts["lab-worker1"]["changed"] >= 3 and counts["lab-worker2"]["changed"] >= 3, counts

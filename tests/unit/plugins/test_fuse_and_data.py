@@ -39,7 +39,8 @@ def test_fuse_arguments_round_trip():
     content = fuse_mount.env_content("/datasets/x", ["allow_other", "max_read=131072"])
     assert 'Environment="ALLUXIO_FUSE_ARGS=-a /datasets/x -o allow_other,max_read=131072"' in content
     cmdline = "java\0-Xmx1g\0alluxio.fuse.AlluxioFuse\0-m\0/mnt/a\0-a\0/datasets/x\0-o\0allow_other,max_read=131072\0"
-    assert fuse_mount.running_args(cmdline) == ("/datasets/x", ["allow_other", "max_read=131072"])
+    assert host.fuse_process_args(cmdline.split("\0")) == {
+        "mount_point": "/mnt/a", "alluxio_path": "/datasets/x", "options": ["allow_other", "max_read=131072"]}
 
 
 def params(**kw):

@@ -1,5 +1,6 @@
 """health.yml's pieces: finding Alluxio JVMs in /proc, ports, ramdisk size, the summary table."""
-from ansible_collections.alnair.alluxio.plugins.filter.alluxio import alluxio_health_table, alluxio_remediation_plan
+from ansible_collections.alnair.alluxio.plugins.filter.alluxio import (
+    alluxio_health_table, alluxio_recorded_fuse_mounts, alluxio_remediation_plan)
 from ansible_collections.alnair.alluxio.plugins.module_utils import alluxio_host as host
 
 WORKER_ARGV = ["/usr/bin/java", "-cp", "/etc/alluxio/:/opt/alluxio/current/assembly/alluxio-server-2.9.6.jar",
@@ -93,3 +94,34 @@ def test_phase_times():
     from ansible_collections.alnair.alluxio.plugins.filter.alluxio import alluxio_phase_times
     marks = [{"phase": "health before", "at": 100.0}, {"phase": "plan", "at": 103.5}, {"phase": "end", "at": 110.25}]
     assert alluxio_phase_times(marks) == ["health before: 3.5 s", "plan: 6.8 s"]
+
+
+def test_remediation_plan_rolling_limit_and_unintended():
+    plan_of = alluxio_remediation_plan
+    hostvars = {"m": health(), "w1": health(), "w2": health()}
+    cluster = {"reachable": True, "unintended_workers": ["stray"]}
+    rolling = plan_of(hostvars, ["m"], ["w1"], cluster, restart=True, rolling=True, outside=["w2"])
+    assert rolling["masters"] == {} and rolling["workers"] == {"w1": ["restart asked for"]}
+    assert rolling["actions"][-1] == "outside --limit, not checked: w2"
+    assert "unintended worker registered: stray (left running" in rolling["actions"][1]
+    removing = plan_of(hostvars, ["m"], ["w1", "w2"], cluster, remove_unintended=True)
+    assert removing["actions"] == ["take out unintended worker stray (decommission, then stop)"]
+    limited = plan_of(hostvars, ["m"], ["w1"], {"reachable": True}, outside=["w2"])
+    assert limited["actions"] == ["healthy: nothing to do", "outside --limit, not checked: w2"]
+
+
+def test_fuse_mounts_in_place_are_recorded_with_their_arguments():
+    argv = WORKER_ARGV[:-1] + ["alluxio.fuse.AlluxioFuse", "-m", "/mnt/manual", "-a", "/data", "-o", "allow_other,max_read=131072", "-o", "ro"]
+    assert host.fuse_process_args(argv) == {"mount_point": "/mnt/manual", "alluxio_path": "/data",
+                                            "options": ["allow_other", "max_read=131072", "ro"]}
+    assert host.fuse_process_args(["java", "alluxio.fuse.AlluxioFuse", "--mount-point=/mnt/x"])["mount_point"] == "/mnt/x"
+    inventory = [{"mount_point": "/mnt/alluxio-fuse"}]
+    in_place = [{"mount_point": "/mnt/alluxio-fuse", "alluxio_path": "/", "options": [], "pid": 1, "unit": "u"},
+                {"mount_point": "/mnt/manual", "alluxio_path": None, "options": ["allow_other"], "pid": 2, "unit": None}]
+    manual = {"mount_point": "/mnt/manual", "alluxio_path": "/", "options": ["allow_other"]}
+    assert alluxio_recorded_fuse_mounts(inventory, in_place) == inventory + [manual]
+    hostvars = {"m": health(), "w1": dict(health("service alluxio-worker.service"), alluxio_fuse_mounts=inventory)}
+    hostvars["w1"]["alluxio_health"]["fuse_in_place"] = in_place
+    plan = alluxio_remediation_plan(hostvars, ["m"], ["w1"], {"reachable": True})
+    assert plan["fuse"] == {"w1": ["its worker restarts"]} and plan["fuse_not_in_inventory"] == {"w1": ["/mnt/manual (alluxio:/)"]}
+    assert "FUSE mounts in place on w1, not in the inventory, put back as units: /mnt/manual (alluxio:/)" in plan["actions"]

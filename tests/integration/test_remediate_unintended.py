@@ -1,0 +1,60 @@
+"""Fault 6 of issue 6: a fourth lab host set up as a worker but absent from the inventory
+registers with the master. health.yml and remediate.yml name it and leave it running; with
+alluxio_remediate_remove_unintended remediate.yml takes it out (decommissioned on the master,
+its processes stopped and off at boot), and data it held reads back from the UFS."""
+import pytest
+import yaml
+
+from labkit import ALLUXIO_CLI, HEALTH, INVENTORY, REMEDIATE, SITE, lab_down, lab_up, main_pid, on, playbook, recap
+
+STRAY = "lab-worker3"
+
+
+@pytest.fixture(scope="module")
+def cluster(lab, tarball, tmp_path_factory):
+    """Four hosts deployed by site.yml; the inventory the tests use leaves the fourth out."""
+    lab_down()
+    lab_up(hosts=4)
+    playbook(SITE)
+    # Written through the stray worker's own FUSE mount (its blocks land on it), then persisted.
+    wrote = on(STRAY, "head -c 8M /dev/urandom > /mnt/alluxio-fuse/stray.bin && sha256sum /mnt/alluxio-fuse/stray.bin | cut -c1-64")
+    assert wrote.returncode == 0, wrote.stderr
+    persisted = on("lab-master", f"{ALLUXIO_CLI} fs persist /stray.bin")
+    assert persisted.returncode == 0, persisted.stdout + persisted.stderr
+    three = tmp_path_factory.mktemp("inventory")
+    hosts = yaml.safe_load((INVENTORY / "hosts.yml").read_text())
+    del hosts["all"]["children"]["alluxio_workers"]["hosts"][STRAY]
+    (three / "hosts.yml").write_text(yaml.safe_dump(hosts))
+    for shared in ("group_vars", "host_vars"):
+        (three / shared).symlink_to(INVENTORY / shared)
+    return {"inventory": three, "digest": wrote.stdout.strip()}
+
+
+def test_health_names_the_unintended_worker(cluster):
+    res = playbook(HEALTH, inventory=cluster["inventory"], check=False)
+    assert res.returncode != 0
+    assert f"worker {STRAY} is registered but not in the inventory" in res.stdout
+
+
+def test_remediate_reports_it_and_leaves_it_running(cluster):
+    stray_pid = main_pid(STRAY, "alluxio-worker.service")
+    res = playbook(REMEDIATE, inventory=cluster["inventory"], check=False)
+    assert res.returncode != 0
+    assert f"unintended worker registered: {STRAY} (left running" in res.stdout
+    assert all(c["changed"] == 0 for c in recap(res.stdout).values())
+    assert main_pid(STRAY, "alluxio-worker.service") == stray_pid != "0"
+
+
+def test_remediate_takes_it_out_when_asked(cluster):
+    res = playbook(REMEDIATE, "-e", "alluxio_remediate_remove_unintended=true", inventory=cluster["inventory"])
+    assert f"take out unintended worker {STRAY} (decommission, then stop)" in res.stdout
+    assert "remove unintended workers: " in res.stdout  # its phase time
+    assert on(STRAY, "systemctl is-active alluxio-worker.service alluxio-job-worker.service").stdout.split() == ["inactive"] * 2
+    assert on(STRAY, "systemctl is-enabled alluxio-worker.service alluxio-job-worker.service").stdout.split() == ["disabled"] * 2
+    playbook(HEALTH, inventory=cluster["inventory"])
+    # Its blocks are gone with it; the file reads back from the UFS, through FUSE and the client.
+    assert on("lab-worker1", "sha256sum /mnt/alluxio-fuse/stray.bin | cut -c1-64").stdout.strip() == cluster["digest"]
+    assert on("lab-worker2", f"{ALLUXIO_CLI} fs cat /stray.bin | sha256sum | cut -c1-64").stdout.strip() == cluster["digest"]
+    again = playbook(REMEDIATE, "-e", "alluxio_remediate_remove_unintended=true", inventory=cluster["inventory"])
+    assert "healthy: nothing to do" in again.stdout
+    assert all(c["changed"] == 0 for c in recap(again.stdout).values())
