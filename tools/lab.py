@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import ipaddress
 import json
 import os
 import shutil
@@ -32,22 +31,16 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+# Names, addresses, paths and SSH settings shared with measure.py and the tests.
+from labnet import (CACHE_DIR, GATEWAY, KNOWN_HOSTS, LAB_KEY, MAX_HOSTS, SHARED_DIR, SHARED_MOUNT,  # noqa: E402
+                    SSH_BATCH_OPTIONS, SSH_OPTIONS, STATE_DIR, SUBNET, host_address, host_names)
+
 REPO = Path(__file__).resolve().parent.parent
-CACHE_DIR = Path(os.environ.get("ALNAIR_CACHE", "/var/cache/alnair-alluxio"))
-STATE_DIR = Path(os.environ.get("ALNAIR_LAB_STATE", "/var/lib/alnair-lab"))
 STATE_FILE = STATE_DIR / "state.json"
-LAB_KEY = CACHE_DIR / "lab" / "id_ed25519"
-KNOWN_HOSTS = STATE_DIR / "known_hosts"
-# One directory every host mounts at the same path: the lab's shared storage (like NFS).
-SHARED_DIR = STATE_DIR / "shared"
-SHARED_MOUNT = "/srv/lab-shared"
 DEFAULT_INVENTORY = REPO / "inventories" / "lab" / "hosts.yml"
 
 BRIDGE = "alnair-br0"
-SUBNET = ipaddress.ip_network("198.51.100.0/24")  # TEST-NET-2: never routed outside
-GATEWAY = "198.51.100.1"
-FIRST_HOST = 11
-MAX_HOSTS = 20
 CGROUP_ROOTS = (Path("/sys/fs/cgroup/systemd"), Path("/sys/fs/cgroup/unified"))
 CGROUP_NAME = "alnair-lab"
 NSPAWN_RUN = Path("/run/systemd/nspawn")
@@ -106,17 +99,6 @@ def save_state(state: dict) -> None:
     tmp = STATE_FILE.with_suffix(".tmp")
     tmp.write_text(json.dumps(state, indent=2, sort_keys=True))
     os.replace(tmp, STATE_FILE)
-
-
-def host_names(count: int) -> list[str]:
-    """First host is the master, the others workers; a single host is both."""
-    if count == 1:
-        return ["lab-node1"]
-    return ["lab-master"] + [f"lab-worker{i}" for i in range(1, count)]
-
-
-def host_address(index: int) -> str:
-    return str(SUBNET.network_address + FIRST_HOST + index)
 
 
 # ---------------------------------------------------------------- processes
@@ -479,9 +461,7 @@ def ensure_launcher(state: dict, name: str) -> None:
 
 
 def ssh_base() -> list[str]:
-    return ["ssh", "-i", str(LAB_KEY), "-o", f"UserKnownHostsFile={KNOWN_HOSTS}",
-            "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-o", "ConnectTimeout=2",
-            "-o", "LogLevel=ERROR"]
+    return ["ssh", "-i", str(LAB_KEY), *SSH_OPTIONS, *SSH_BATCH_OPTIONS]
 
 
 def wait_running(state: dict, timeout: float) -> dict[str, str]:
@@ -517,7 +497,7 @@ def write_inventory(state: dict, path: Path) -> None:
         "  vars:",
         "    ansible_user: root",
         f"    ansible_ssh_private_key_file: {LAB_KEY}",
-        f"    ansible_ssh_common_args: -o UserKnownHostsFile={KNOWN_HOSTS} -o StrictHostKeyChecking=yes",
+        f"    ansible_ssh_common_args: {' '.join(SSH_OPTIONS)}",
         "    ansible_python_interpreter: /usr/bin/python3",
         f"    alnair_lab_release: {state['release']}",
     ]
@@ -541,7 +521,9 @@ def cmd_up(args) -> int:
     state = load_state()
     names = host_names(args.hosts)
     if state.get("hosts"):
-        if state["release"] != args.release or list(state["hosts"]) != names:
+        # A lab grows in place (its hosts keep running; the new ones join, every /etc/hosts lists
+        # them); any other change of shape needs a new lab.
+        if state["release"] != args.release or list(state["hosts"]) != names[:len(state["hosts"])]:
             raise LabError(f"a lab with {len(state['hosts'])} {state['release']} host(s) is already there; "
                            "run `tools/lab.py down` first to change its shape")
     ensure_lab_key()

@@ -31,6 +31,8 @@ import sys
 import time
 from pathlib import Path
 
+import labnet  # the lab's addresses and SSH settings (tools/ is this script's directory)
+
 REPO = Path(__file__).resolve().parent.parent
 VENV = REPO / ".venv" / "bin"
 LAB = [sys.executable, str(REPO / "tools" / "lab.py")]
@@ -70,9 +72,7 @@ def measure_site(runs):
     row("site.yml second run (changed=0)", seconds, "ansible-playbook playbooks/site.yml")
 
 
-SSH = ["ssh", "-i", "/var/cache/alnair-alluxio/lab/id_ed25519", "-o", "UserKnownHostsFile=/var/lib/alnair-lab/known_hosts",
-       "-o", "BatchMode=yes", "-o", "LogLevel=ERROR"]
-MASTER, WORKER = "198.51.100.11", "198.51.100.12"
+MASTER, WORKER = labnet.address("lab-master"), labnet.address("lab-worker1")
 
 
 def master_info():
@@ -113,11 +113,11 @@ def measure_startup(runs):
     for name, (address, ready) in checks.items():
         samples = []
         for _ in range(runs):
-            subprocess.run(SSH + [f"root@{address}", f"systemctl stop alluxio-{name}"], check=True)
+            subprocess.run(labnet.ssh_command(address, f"systemctl stop alluxio-{name}"), check=True)
             time.sleep(2)
             since_ms = int(time.time() * 1000)
             started = time.monotonic()
-            subprocess.run(SSH + [f"root@{address}", f"systemctl start alluxio-{name}"], check=True)
+            subprocess.run(labnet.ssh_command(address, f"systemctl start alluxio-{name}"), check=True)
             while not ready(since_ms):
                 if time.monotonic() - started > 180:
                     raise SystemExit(f"{name} not healthy after 180 s")
@@ -159,7 +159,7 @@ FUSE_MOUNT = "/mnt/alluxio-fuse"
 
 
 def on_worker(command):
-    return subprocess.run(SSH + [f"root@{WORKER}", command], capture_output=True, text=True, check=False).stdout.strip()
+    return subprocess.run(labnet.ssh_command(WORKER, command), capture_output=True, text=True, check=False).stdout.strip()
 
 
 def measure_fuse(runs):

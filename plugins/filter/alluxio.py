@@ -11,6 +11,7 @@ import os
 import re
 
 from ansible.errors import AnsibleFilterError
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_checks import fuse_mount_problems, path_problem
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import fuse_unit_name, systemd_escape_path
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, parse_size
 
@@ -18,6 +19,26 @@ VERSION_RE = re.compile(r"^2\.\d+\.\d+$")
 SHA256_RE = re.compile(r"^[0-9a-fA-F]{64}$")
 PATH_VARIABLES = ("alluxio_install_root", "alluxio_conf_dir", "alluxio_log_dir", "alluxio_data_dir",
                   "alluxio_journal_dir", "alluxio_ramdisk_path")
+# JVM memory sizes as -Xmx and -XX:MaxDirectMemorySize take them: digits and one unit letter.
+JVM_SIZE_RE = re.compile(r"^[1-9][0-9]{0,6}[kKmMgGtT]?$", re.ASCII)
+HEAP_VARIABLES = ("alluxio_master_heap", "alluxio_job_master_heap", "alluxio_worker_heap", "alluxio_worker_direct_memory",
+                  "alluxio_job_worker_heap", "alluxio_proxy_heap", "alluxio_fuse_heap", "alluxio_fuse_direct_memory")
+# The ports of each kind of host, and the master RPC port Alluxio keeps at its default.
+MASTER_RPC_PORT = 19998
+MASTER_PORT_VARIABLES = ("alluxio_master_web_port", "alluxio_job_master_rpc_port")
+WORKER_PORT_VARIABLES = ("alluxio_worker_rpc_port", "alluxio_worker_web_port", "alluxio_job_worker_rpc_port")
+# Under storage URI schemes Alluxio 2.9 has a UFS for (a path without a scheme is a local/NFS directory).
+UFS_SCHEMES = ("file", "hdfs", "s3", "s3a", "gs", "oss", "wasb", "wasbs", "abfs", "abfss", "cos", "cosn", "obs", "alluxio")
+
+
+def root_ufs_problem(value):
+    """Why alluxio_root_ufs is not acceptable, or None: an absolute path or a URI of a known scheme."""
+    if isinstance(value, str) and "://" in value:
+        scheme = value.split("://", 1)[0].lower()
+        if scheme not in UFS_SCHEMES:
+            return "has the scheme %r, which no Alluxio 2.9 under storage serves (%s)" % (scheme, ", ".join(UFS_SCHEMES))
+        return None
+    return path_problem(value)
 
 
 def alluxio_bytes(value):
@@ -61,11 +82,12 @@ def fuse_unit(path):
 
 
 def alluxio_preflight(hostvars, groups, defaults=None, masters_group="alluxio_masters",
-                      workers_group="alluxio_workers", targets=None):
+                      workers_group="alluxio_workers", targets=None, derived_properties=None):
     """Every problem with the inventory that must stop a deployment before any host changes.
 
     hostvars holds what the inventory sets per host; defaults the role defaults for what it
-    does not. Returns a list of sentences, each naming the host and the variable; empty means go.
+    does not; derived_properties {property: the variable the roles derive it from}. Returns a
+    list of sentences, each naming the host and the variable; empty means go.
     """
     defaults = defaults or {}
 
@@ -77,6 +99,12 @@ def alluxio_preflight(hostvars, groups, defaults=None, masters_group="alluxio_ma
         except Exception:  # an undefined template in the inventory: report it as such
             return "<undefined>"
         return defaults.get(name, default)
+
+    def _inventory_var(hostvars, host, name, default):
+        try:
+            return hostvars[host][name] if name in hostvars[host] else default
+        except Exception:  # an undefined template in the inventory: report it as such
+            return "<undefined>"
 
     problems = []
     masters = list(groups.get(masters_group) or [])
@@ -98,8 +126,13 @@ def alluxio_preflight(hostvars, groups, defaults=None, masters_group="alluxio_ma
             problems.append("%s: alluxio_version %r is not an Alluxio 2.x version like 2.9.6" % (host, version))
         for name in PATH_VARIABLES:
             value = _hostvar(hostvars, host, name)
-            if value is not None and not (isinstance(value, str) and value.startswith("/")):
-                problems.append("%s: %s must be an absolute path, got %r" % (host, name, value))
+            why = path_problem(value) if value is not None else None
+            if why:
+                problems.append("%s: %s %s" % (host, name, why))
+        root_ufs = _hostvar(hostvars, host, "alluxio_root_ufs")
+        why = root_ufs_problem(root_ufs) if root_ufs is not None else None
+        if why:
+            problems.append("%s: alluxio_root_ufs %s" % (host, why))
         sizes = ["alluxio_memory_reserve"]
         if host in workers:
             sizes.append("alluxio_worker_mem_size")
@@ -109,6 +142,26 @@ def alluxio_preflight(hostvars, groups, defaults=None, masters_group="alluxio_ma
                 parse_size(value)
             except SizeError as exc:
                 problems.append("%s: %s: %s" % (host, name, exc))
+        problems += account_problems(host, _inventory_var(hostvars, host, "alluxio_host", None),
+                                     _hostvar(hostvars, host, "alluxio_user"), _hostvar(hostvars, host, "alluxio_group"),
+                                     _hostvar(hostvars, host, "alluxio_uid"), _hostvar(hostvars, host, "alluxio_gid"))
+        # Heaps: only what the inventory sets (the roles' defaults are valid).
+        for name in HEAP_VARIABLES:
+            value = _inventory_var(hostvars, host, name, None)
+            if value is not None and not JVM_SIZE_RE.match(str(value)):
+                problems.append("%s: %s %r is not a JVM size like 512m or 8g" % (host, name, value))
+        problems += port_problems(host, dict((name, _hostvar(hostvars, host, name)) for name in
+                                             (MASTER_PORT_VARIABLES if host in masters else ())
+                                             + (WORKER_PORT_VARIABLES if host in workers else ())), host in masters)
+        # Only what the inventory sets for this host (the role default is no mount).
+        fuse_mounts = _inventory_var(hostvars, host, "alluxio_fuse_mounts", [])
+        if fuse_mounts:
+            problems += fuse_mounts_problems(host, fuse_mounts,
+                                             _hostvar(hostvars, host, "alluxio_fuse_default_options", []),
+                                             _hostvar(hostvars, host, "alluxio_fuse_libfuse_version", 2))
+        problems += derived_property_problems(host, _hostvar(hostvars, host, "alluxio_site_properties", {}),
+                                              _hostvar(hostvars, host, "alluxio_site_properties_override", []),
+                                              derived_properties or {})
         if host in workers and not problems_for(problems, host, "alluxio_worker_mem_size", "alluxio_memory_reserve"):
             # alnair.alluxio.host_facts reads it; gathered facts do too.
             memtotal_mb = (_hostvar(hostvars, host, "alluxio_host") or {}).get("memtotal_mb")
@@ -124,6 +177,88 @@ def alluxio_preflight(hostvars, groups, defaults=None, masters_group="alluxio_ma
                                     % (host, _hostvar(hostvars, host, "alluxio_worker_mem_size"), memtotal_mb,
                                        _hostvar(hostvars, host, "alluxio_memory_reserve")))
     return problems
+
+
+def account_problems(host, found, user, group, uid, gid):
+    """The alluxio user and group must have the same ids on every host (a shared root UFS has one owner)."""
+    problems = []
+    for name, value in (("alluxio_uid", uid), ("alluxio_gid", gid)):
+        if value is not None and (isinstance(value, bool) or not str(value).isdigit()):
+            problems.append("%s: %s %r is not a numeric id" % (host, name, value))
+    if problems or not isinstance(found, dict):
+        return problems  # not read (unreachable): the host drops out of the run
+    existing_user = (found.get("users") or {}).get(user)
+    if existing_user and uid is not None and int(existing_user["uid"]) != int(uid):
+        problems.append("%s: the user %s exists with uid %s, alluxio_uid is %s: give it uid %s on the host (usermod -u %s %s, "
+                        "then chown its files) or set alluxio_uid: %s for every host" % (
+                            host, user, existing_user["uid"], uid, uid, uid, user, existing_user["uid"]))
+    existing_gid = (found.get("groups") or {}).get(group)
+    if existing_gid is not None and gid is not None and int(existing_gid) != int(gid):
+        problems.append("%s: the group %s exists with gid %s, alluxio_gid is %s: give it gid %s on the host (groupmod -g %s %s) "
+                        "or set alluxio_gid: %s for every host" % (host, group, existing_gid, gid, gid, gid, group, existing_gid))
+    return problems
+
+
+def port_problems(host, ports, is_master):
+    """Ports must be 1-65535, and no two processes of a host on one port."""
+    problems, used = [], {}
+    if is_master:
+        used[MASTER_RPC_PORT] = "the master RPC port"
+    for name, value in sorted(ports.items()):
+        if value is None:
+            continue
+        try:
+            port = int(value)
+        except (TypeError, ValueError):
+            port = None
+        if port is None or isinstance(value, bool) or not 1 <= port <= 65535 or str(value).strip() != str(port):
+            problems.append("%s: %s %r is not a port (1-65535)" % (host, name, value))
+            continue
+        if port in used:
+            problems.append("%s: %s %d is also %s" % (host, name, port, used[port]))
+        used[port] = name
+    return problems
+
+
+def fuse_mounts_problems(host, mounts, default_options, libfuse_version):
+    """What fuse_mount would refuse in a host's alluxio_fuse_mounts, known on the controller."""
+    if not isinstance(mounts, (list, tuple)):
+        return ["%s: alluxio_fuse_mounts must be a list of mounts, got %r" % (host, mounts)]
+    try:
+        libfuse_version = int(libfuse_version)
+    except (TypeError, ValueError):
+        libfuse_version = None
+    if libfuse_version not in (2, 3):
+        return ["%s: alluxio_fuse_libfuse_version must be 2 or 3" % host]
+    problems, seen = [], set()
+    for index, mount in enumerate(mounts):
+        where = "%s: alluxio_fuse_mounts[%d]" % (host, index)
+        if not isinstance(mount, dict) or "mount_point" not in mount:
+            problems.append("%s must be a dict with a mount_point, got %r" % (where, mount))
+            continue
+        unknown = sorted(set(mount) - set(["mount_point", "alluxio_path", "options", "state", "allow_non_empty"]))
+        if unknown:
+            problems.append("%s has unknown keys %s" % (where, ", ".join(unknown)))
+        point = mount["mount_point"]
+        if point in seen:
+            problems.append("%s: mount point %s is listed twice" % (where, point))
+        seen.add(point)
+        problems += ["%s: %s" % (where, why) for why in fuse_mount_problems(
+            point, mount.get("alluxio_path", "/"), mount.get("options", default_options),
+            mount.get("state", "mounted"), libfuse_version)]
+    return problems
+
+
+def derived_property_problems(host, properties, override, derived):
+    """A property the roles derive, set again in alluxio_site_properties without being listed in
+    alluxio_site_properties_override (it would escape every check made of its variable)."""
+    if not isinstance(properties, dict):
+        return ["%s: alluxio_site_properties must be a dict of Alluxio properties, got %r" % (host, properties)]
+    if not isinstance(override, (list, tuple)):
+        return ["%s: alluxio_site_properties_override must be a list of property keys, got %r" % (host, override)]
+    return ["%s: alluxio_site_properties sets %s, which the collection derives from %s: set that variable instead "
+            "(or list the key in alluxio_site_properties_override to override it on purpose)" % (host, key, derived[key])
+            for key in sorted(properties) if key in derived and key not in override]
 
 
 def alluxio_hostnames(hostvars, hosts):
@@ -152,7 +287,12 @@ def alluxio_tarball_problems(url, path, sha256):
         problems.append("set exactly one of alluxio_tarball_url and alluxio_tarball_path")
     if path and not str(path).startswith("/"):
         problems.append("alluxio_tarball_path must be an absolute path on the controller, got %r" % (path,))
-    if not sha256:
+    elif path and not os.path.isfile(str(path)):
+        problems.append("alluxio_tarball_path %s does not exist on the controller (for the lab: "
+                        "python3 tools/alluxio_dist.py --version <alluxio_version> builds it)" % (path,))
+    if not sha256 and path and not os.path.isfile(str(path)):
+        pass  # the missing file is the problem to fix first
+    elif not sha256:
         problems.append("alluxio_tarball_sha256 is mandatory: the tarball is verified before it is unpacked")
     elif not SHA256_RE.match(str(sha256)):
         problems.append("alluxio_tarball_sha256 %r is not a sha256 (64 hex digits)" % (sha256,))

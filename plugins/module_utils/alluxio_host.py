@@ -84,20 +84,22 @@ def parse_systemctl_show(text):
 
 
 def systemd_escape_path(path):
-    """systemd-escape --path: /mnt/ram-disk -> mnt-ram\\x2ddisk, / -> -."""
+    """What `systemd-escape --path` prints: /mnt/ram-disk -> mnt-ram\\x2ddisk, / -> -, /mnt/café ->
+    mnt-caf\\xc3\\xa9. Each byte of the UTF-8 name that is not an ASCII letter, digit, ':', '_' or
+    '.' is escaped as \\xNN; a '.' only at the very start (no unit name starts with a dot)."""
     parts = [p for p in posixpath.normpath(path).split("/") if p]
     if not parts:
         return "-"
-    escaped = []
-    for part in parts:
-        out = ""
-        for i, char in enumerate(part):
-            if char.isalnum() or char in ":_" or (char == "." and i > 0):
-                out += char
-            else:
-                out += "\\x%02x" % ord(char)
-        escaped.append(out)
-    return "-".join(escaped)
+    out = []
+    for index, byte in enumerate("/".join(parts).encode("utf-8")):
+        char = chr(byte)
+        if char == "/":
+            out.append("-")
+        elif byte < 128 and (char.isalnum() or char in ":_" or (char == "." and index > 0)):
+            out.append(char)
+        else:
+            out.append("\\x%02x" % byte)
+    return "".join(out)
 
 
 def fuse_unit_name(mount_point):

@@ -22,7 +22,10 @@ UNITS = {
     "t": 1 << 40, "tb": 1 << 40,
     "p": 1 << 50, "pb": 1 << 50,
 }
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$")
+# ASCII digits only ("١٠٠GB" is not a size Alluxio reads), and a bounded length.
+_SIZE = re.compile(r"^\s*([0-9]{1,20}(?:\.[0-9]{1,20})?)\s*([a-zA-Z]{0,2})\s*$", re.ASCII)
+# Far above any memory or disk a host has: a larger value is a typo (and would overflow Alluxio's long).
+MAX_SIZE = 1 << 60
 
 
 class SizeError(ValueError):
@@ -36,16 +39,21 @@ def parse_size(value):
     if isinstance(value, int):
         if value <= 0:
             raise SizeError("size must be positive, got %d" % value)
+        if value > MAX_SIZE:
+            raise SizeError("size %d is larger than 1EB (%d bytes): a typo?" % (value, MAX_SIZE))
         return value
-    match = _SIZE.match(str(value))
+    text = str(value)
+    match = _SIZE.match(text) if len(text) <= 64 else None
     if not match:
-        raise SizeError("%r is not a size like 100GB, 62.51GB or 512MB" % (value,))
+        raise SizeError("%r is not a size like 100GB, 62.51GB or 512MB" % (text[:64] + ("..." if len(text) > 64 else ""),))
     number, unit = match.group(1), match.group(2).lower()
     if unit not in UNITS:
         raise SizeError("%r has an unknown unit %r (use B, KB, MB, GB, TB or PB)" % (value, match.group(2)))
     result = int(float(number) * UNITS[unit])
     if result <= 0:
         raise SizeError("size must be positive, got %r" % (value,))
+    if result > MAX_SIZE:
+        raise SizeError("%r is larger than 1EB: a typo?" % (value,))
     return result
 
 

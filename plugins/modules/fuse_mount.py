@@ -141,15 +141,17 @@ unit:
 
 import os
 import pwd
-import re
 import time
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_checks import fuse_mount_problems
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_shell import DEFAULT_HOME, ShellError, is_directory
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import (
     FUSE_UNIT_TEMPLATE, fuse_process_args, fuse_unit_name, fuse_user_allow_other, mount_at, parse_mountinfo, path_responds, read_text)
 
 UNIT_DIR = "/etc/systemd/system"
+# The file system type of an Alluxio FUSE mount (mountinfo); fuse_mount acts on no other.
+ALLUXIO_FUSE_FSTYPE = "fuse.alluxio-fuse"
 LIB_DIRS = ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/lib64", "/lib"]
 LIBFUSE = {2: "libfuse.so.2", 3: "libfuse3.so.3"}
 
@@ -178,21 +180,9 @@ def env_content(alluxio_path, options):
 
 def check_inputs(params, unit_user, fuse_conf_text, lib_present, fusermount_present, dev_fuse_present):
     """Every reason to refuse, before anything changes."""
-    problems = []
-    if not params["mount_point"].startswith("/"):
-        problems.append("mount_point %r is not an absolute path" % params["mount_point"])
-    if not str(params["alluxio_path"]).startswith("/"):
-        problems.append("alluxio_path %r is not an absolute Alluxio path" % params["alluxio_path"])
-    for value in [params["alluxio_path"]] + params["options"]:
-        if not value or re.search(r"[\s%\\\"']", value):
-            problems.append("%r: empty, or with white space, quotes, %% or \\ (not supported in the FUSE arguments)" % value)
-    for option in params["options"]:
-        if "," in option:
-            problems.append("option %r: give one option per list item" % option)
+    problems = fuse_mount_problems(params["mount_point"], params["alluxio_path"], params["options"],
+                                   params["state"], params["libfuse_version"])
     if params["state"] in ("mounted", "remounted"):
-        if params["libfuse_version"] == 3 and "direct_io" in params["options"]:
-            problems.append("option direct_io is refused by libfuse 3 as a mount option "
-                            "(use libfuse_version 2, or drop it)")
         if not dev_fuse_present:
             problems.append("FUSE is not available: /dev/fuse does not exist")
         if not lib_present:
@@ -240,7 +230,7 @@ class FuseMount(object):
                  "unit_active": unit.get("ActiveState", ""), "unit_enabled": unit.get("UnitFileState", "")}
         if mount:
             found["fstype"] = mount["fstype"]
-            if mount["fstype"].startswith("fuse"):
+            if mount["fstype"] == ALLUXIO_FUSE_FSTYPE:
                 found["mounted"] = True
                 found["stale"] = self.responds() is not None
         pid = unit.get("MainPID", "0")
@@ -309,7 +299,7 @@ class FuseMount(object):
         restarts = self.restarts()
         while time.time() < deadline:
             mount = self.mount()
-            if mount and mount["fstype"].startswith("fuse") and self.responds() is None:
+            if mount and mount["fstype"] == ALLUXIO_FUSE_FSTYPE and self.responds() is None:
                 return True
             if self.unit_state().get("ActiveState") == "failed" or self.restarts() > restarts:
                 return False
@@ -328,7 +318,7 @@ class FuseMount(object):
             time.sleep(0.5)
             unit = self.unit_state()
         mount = self.mount()
-        if unit.get("ActiveState") == "active" and not (mount and mount["fstype"].startswith("fuse")):
+        if unit.get("ActiveState") == "active" and not (mount and mount["fstype"] == ALLUXIO_FUSE_FSTYPE):
             self.wait_mounted()
             unit = self.unit_state()
         return unit
@@ -353,6 +343,17 @@ class FuseMount(object):
                         % (self.unit, self.params["alluxio_path"], self.mount_point, self.params["timeout"],
                            "; the unit was disabled, its drop-in removed (and a mount point it created)" if new_mount else "", journal))
 
+    def point_situation(self, unit_user):
+        """What the mount point is, for a mount that is not there yet."""
+        if not os.path.lexists(self.mount_point):
+            return {"exists": False, "is_dir": False, "empty": True, "owner_ok": True}
+        if not os.path.isdir(self.mount_point):
+            return {"exists": True, "is_dir": False, "empty": False, "owner_ok": True}
+        owner = _user_ids(unit_user)
+        st = os.stat(self.mount_point)
+        return {"exists": True, "is_dir": True, "empty": not os.listdir(self.mount_point),
+                "owner_ok": not owner or (st.st_uid, st.st_gid) == owner}
+
     def run(self):
         params = self.params
         unit = self.unit_state() if self.unit else {}
@@ -370,66 +371,100 @@ class FuseMount(object):
 
         unit = self.settle(unit)
         found = self.found(unit)
-        if found["fstype"] and not found["fstype"].startswith("fuse"):
-            raise FuseError("%s is already used by another file system (%s): not mounting over it"
-                            % (self.mount_point, found["fstype"]))
         wanted_env = env_content(params["alluxio_path"], params["options"])
         env_now = read_text(self.env_file) if os.path.exists(self.env_file) else None
-        running = found["unit_active"] in ("active", "activating", "reloading")
-        state = params["state"]
-
-        if state in ("unmounted", "absent"):
-            if running or found["unit_active"] == "deactivating":
-                self.act("stopped %s" % self.unit, self.systemctl, "stop", self.unit)
-            # A FUSE process that died (or ignored SIGTERM) leaves its mount behind.
-            if found["mounted"] and (found["stale"] or not running):
-                self.act("unmounted the stale mount", self.lazy_unmount)
-            elif running and not self.module.check_mode and self.mount() is not None:
-                self.act("unmounted what the stopped process left", self.lazy_unmount)
-            if state == "absent":
-                if found["unit_enabled"] == "enabled":
-                    self.act("disabled %s" % self.unit, self.systemctl, "disable", self.unit)
-                if env_now is not None:
-                    self.act("removed %s" % self.env_file, self.remove_env)
-            return found, wanted_env, env_now
-
-        # mounted / remounted
-        new_mount = env_now is None
-        serving = (running and found["mounted"] and not found["stale"] and env_now == wanted_env
-                   and (found["alluxio_path"], found["options"]) == (params["alluxio_path"], params["options"]))
-        if state == "remounted" or not serving:
-            # A FUSE process given a missing path neither mounts nor exits: ask the namespace first.
-            self.check_alluxio_path()
-        if not os.path.exists(self.mount_point) and not found["mounted"]:
-            self.act("created %s" % self.mount_point, self.make_mount_point, unit_user)
-        elif not found["mounted"]:
-            if not os.path.isdir(self.mount_point):
-                raise FuseError("%s exists and is not a directory" % self.mount_point)
-            if os.listdir(self.mount_point) and not params["allow_non_empty"]:
-                raise FuseError("%s is not empty: refusing to hide its content under a mount (set allow_non_empty)"
-                                % self.mount_point)
-            owner = _user_ids(unit_user)
-            st = os.stat(self.mount_point)
-            if owner and (st.st_uid, st.st_gid) != owner:
-                # fusermount lets a user mount only on a directory it may write.
-                self.act("gave %s to %s" % (self.mount_point, unit_user), os.chown, self.mount_point, owner[0], owner[1])
-        if env_now != wanted_env:
-            self.act("wrote %s" % self.env_file, self.write_env, wanted_env)
-        differs = running and found["mounted"] and (found["alluxio_path"], found["options"]) != (params["alluxio_path"], params["options"])
-        if found["stale"]:
-            self.act("unmounted the stale mount (%s)" % "transport endpoint not connected", self.lazy_unmount)
-        start = None
-        if state == "remounted" or differs or found["stale"] or (running and env_now != wanted_env):
-            start = "restart"
-        elif not running or not found["mounted"]:
-            start = "restart" if running else "start"
-        if found["unit_enabled"] != "enabled":
-            self.act("enabled %s" % self.unit, self.systemctl, "enable", self.unit)
-        if start:
-            self.act("%sed %s" % ("restart" if start == "restart" else "start", self.unit), self.systemctl, start, self.unit)
-            if not self.module.check_mode and not self.wait_mounted():
-                self.give_up(new_mount)
+        point = self.point_situation(unit_user) if not found["mounted"] else None
+        steps = decide(params["state"], found, env_now == wanted_env, env_now is not None,
+                       (params["alluxio_path"], params["options"]), point, params["allow_non_empty"], self.mount_point)
+        owner = _user_ids(unit_user)
+        actions = {
+            "stop": ("stopped %s" % self.unit, self.systemctl, "stop", self.unit),
+            "unmount_stale": ("unmounted the stale mount", self.lazy_unmount),
+            "disable": ("disabled %s" % self.unit, self.systemctl, "disable", self.unit),
+            "remove_env": ("removed %s" % self.env_file, self.remove_env),
+            "create_point": ("created %s" % self.mount_point, self.make_mount_point, unit_user),
+            "chown_point": ("gave %s to %s" % (self.mount_point, unit_user), os.chown, self.mount_point,
+                            owner[0] if owner else -1, owner[1] if owner else -1),
+            "write_env": ("wrote %s" % self.env_file, self.write_env, wanted_env),
+            "enable": ("enabled %s" % self.unit, self.systemctl, "enable", self.unit),
+            "start": ("started %s" % self.unit, self.systemctl, "start", self.unit),
+            "restart": ("restarted %s" % self.unit, self.systemctl, "restart", self.unit),
+        }
+        for step in steps:
+            if step == "check_alluxio_path":
+                # A FUSE process given a missing path neither mounts nor exits: ask the namespace first.
+                self.check_alluxio_path()
+            elif step == "unmount_leftover":
+                # A stop that did not take the mount with it (the process ignored SIGTERM).
+                if not self.module.check_mode and self.mount() is not None:
+                    self.act("unmounted what the stopped process left", self.lazy_unmount)
+            else:
+                self.act(*actions[step])
+                if step in ("start", "restart") and not self.module.check_mode and not self.wait_mounted():
+                    self.give_up(env_now is None)
         return found, wanted_env, env_now
+
+
+def decide(state, found, env_matches, env_exists, wanted_args, point, allow_non_empty, mount_point):
+    """What fuse_mount does, in order, from what it found; no side effect (unit-tested table-driven).
+
+    found: mounted (an Alluxio FUSE mount is there), stale (it does not answer), fstype (of any
+    mount there), alluxio_path and options (of the running process), unit_active, unit_enabled.
+    env_matches / env_exists: the unit's drop-in holds the wanted arguments / exists at all.
+    point: for a mount point with no mount, exists, is_dir, empty, owner_ok (None when mounted).
+    Returns step names: stop, unmount_stale, unmount_leftover, disable, remove_env,
+    check_alluxio_path, create_point, chown_point, write_env, enable, start, restart.
+    Raises FuseError for what it will not do.
+    """
+    if found["fstype"] and found["fstype"] != ALLUXIO_FUSE_FSTYPE:
+        raise FuseError("%s is already used by another file system (%s): not touching it" % (mount_point, found["fstype"]))
+    running = found["unit_active"] in ("active", "activating", "reloading")
+    steps = []
+    if state in ("unmounted", "absent"):
+        if running or found["unit_active"] == "deactivating":
+            steps.append("stop")
+        # A FUSE process that died (or ignored SIGTERM) leaves its mount behind.
+        if found["mounted"] and (found["stale"] or not running):
+            steps.append("unmount_stale")
+        elif running:
+            steps.append("unmount_leftover")
+        if state == "absent":
+            if found["unit_enabled"] == "enabled":
+                steps.append("disable")
+            if env_exists:
+                steps.append("remove_env")
+        return steps
+
+    # mounted / remounted
+    same_args = (found["alluxio_path"], found["options"]) == tuple(wanted_args)
+    serving = running and found["mounted"] and not found["stale"] and env_matches and same_args
+    if state == "remounted" or not serving:
+        steps.append("check_alluxio_path")
+    if not found["mounted"]:
+        if not point["exists"]:
+            steps.append("create_point")
+        else:
+            if not point["is_dir"]:
+                raise FuseError("%s exists and is not a directory" % mount_point)
+            if not point["empty"] and not allow_non_empty:
+                raise FuseError("%s is not empty: refusing to hide its content under a mount (set allow_non_empty)" % mount_point)
+            if not point["owner_ok"]:
+                # fusermount lets a user mount only on a directory it may write.
+                steps.append("chown_point")
+    if not env_matches:
+        steps.append("write_env")
+    if found["stale"]:
+        steps.append("unmount_stale")
+    start = None
+    if state == "remounted" or found["stale"] or (running and not env_matches) or (running and found["mounted"] and not same_args):
+        start = "restart"
+    elif not running or not found["mounted"]:
+        start = "restart" if running else "start"
+    if found["unit_enabled"] != "enabled":
+        steps.append("enable")
+    if start:
+        steps.append(start)
+    return steps
 
 
 def main():

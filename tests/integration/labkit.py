@@ -1,17 +1,31 @@
-"""Helpers for the lab integration tests: run commands and playbooks, inspect the lab."""
+"""Helpers for the lab integration tests: playbooks and ad hoc modules through ansible-runner
+(structured events and per-host stats), commands and host checks through testinfra on the lab
+inventory, and the lab's own commands. Addresses and SSH settings come from tools/labnet.py and
+the inventory `lab.py up` writes; nothing here repeats them."""
 import contextlib
 import json
-import re
 import os
+import shlex
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import ansible_runner
+import testinfra
+
+import labnet
 
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = REPO / ".venv" / "bin"
+# ansible-runner finds ansible-playbook on PATH; the checkout's ansible.cfg wherever it runs.
+os.environ["PATH"] = f"{VENV_BIN}:{os.environ['PATH']}"
+ANSIBLE_ENV = {"ANSIBLE_CONFIG": str(REPO / "ansible.cfg"), "ANSIBLE_FORCE_COLOR": "0", "ANSIBLE_NOCOLOR": "1"}
 
 LAB = [sys.executable, str(REPO / "tools" / "lab.py")]
 INVENTORY = REPO / "inventories" / "lab"
@@ -19,54 +33,149 @@ PLAYBOOKS = REPO / "playbooks"
 SITE, HEALTH, REMEDIATE = (PLAYBOOKS / f"{name}.yml" for name in ("site", "health", "remediate"))
 # Alluxio's command line on a lab host, as Alluxio's superuser.
 ALLUXIO_CLI = "runuser -u alluxio -- /opt/alluxio/current/bin/alluxio"
-LAB_STATE = Path(os.environ.get("ALNAIR_LAB_STATE", "/var/lib/alnair-lab")) / "state.json"
+LAB_STATE = labnet.STATE_DIR / "state.json"
 ALLUXIO_VERSION = os.environ.get("ALLUXIO_VERSION", "2.9.6")
 
+# The default lab (inventories/lab); tests loop over it, so it holds only hosts that are always up.
+ADDRESS = {name: labnet.address(name) for name in labnet.host_names(labnet.DEFAULT_HOSTS)}
+# Started only by `lab_up(hosts=4)` at the end of the session: the stray worker of the unintended-worker tests.
+SPARE_ADDRESS = {"lab-worker3": labnet.address("lab-worker3")}
+# An address of the lab's subnet that no lab host ever has (more than MAX_HOSTS): an unreachable host.
+UNUSED_ADDRESS = labnet.host_address(labnet.MAX_HOSTS)
+MASTER_URL = f"http://{ADDRESS['lab-master']}:19999"
 
-def run(cmd, check=True, timeout=900, **kw):
-    env = dict(os.environ, PATH=f"{VENV_BIN}:{os.environ['PATH']}", ANSIBLE_FORCE_COLOR="0")
+
+def run(cmd, check=True, timeout=900, cwd=REPO, **kw):
+    """A local command (argument list); its output captured."""
+    env = dict(os.environ, **ANSIBLE_ENV)
     env.update(kw.pop("env", {}))
-    res = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=timeout, env=env, check=False, **kw)
+    res = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env, check=False, **kw)
     if check and res.returncode != 0:
         raise AssertionError(f"{' '.join(map(str, cmd))} exited {res.returncode}\n--- stdout\n{res.stdout[-6000:]}\n--- stderr\n{res.stderr[-4000:]}")
     return res
 
 
-LAB_SSH = ["ssh", "-i", "/var/cache/alnair-alluxio/lab/id_ed25519", "-o", "UserKnownHostsFile=/var/lib/alnair-lab/known_hosts",
-           "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-o", "LogLevel=ERROR"]
+# ------------------------------------------------------------------ Ansible, through ansible-runner
+
+@dataclass
+class AnsibleRun:
+    """One ansible-playbook or ad hoc run: exit code, text output, per-host stats, module results."""
+    returncode: int
+    stdout: str
+    recap: dict = field(default_factory=dict)  # host -> {ok, changed, failed, unreachable}
+    results: dict = field(default_factory=dict)  # host -> (status, result) of the last task that ran there
+
+    def changed(self):
+        return {host: counts["changed"] for host, counts in self.recap.items()}
 
 
-# The default lab (inventories/lab); tests loop over it, so it holds only hosts that are always up.
-ADDRESS = {"lab-master": "198.51.100.11", "lab-worker1": "198.51.100.12", "lab-worker2": "198.51.100.13"}
-# Started only by `lab_up(hosts=4)` and in no inventory: the stray worker of the unintended-worker tests.
-SPARE_ADDRESS = {"lab-worker3": "198.51.100.14"}
+_STATUS = {"runner_on_ok": "SUCCESS", "runner_on_failed": "FAILED", "runner_on_unreachable": "UNREACHABLE"}
 
 
-def on(host, command):
-    """Run a shell command on a lab host, by its inventory name."""
-    return ssh(ADDRESS.get(host) or SPARE_ADDRESS[host], command)
+def _ansible(check, timeout, env, describe, **how):
+    work = tempfile.mkdtemp(prefix="alnair-runner-")
+    try:
+        runner = ansible_runner.run(private_data_dir=work, quiet=True, timeout=timeout, envvars=dict(ANSIBLE_ENV, **(env or {})),
+                                    settings={"suppress_ansible_output": True}, **how)
+        stdout = runner.stdout.read()
+        stats = runner.stats or {}
+        results = {}
+        for event in runner.events:
+            status = _STATUS.get(event.get("event"))
+            if status:
+                data = event["event_data"]
+                res = data.get("res", {})
+                if status == "SUCCESS" and res.get("changed"):
+                    status = "CHANGED"
+                results[data["host"]] = (status, res)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    hosts = set().union(*(stats.get(key, {}) for key in ("processed", "ok", "changed", "failures", "dark")))
+    recap = {host: {"ok": stats.get("ok", {}).get(host, 0), "changed": stats.get("changed", {}).get(host, 0),
+                    "failed": stats.get("failures", {}).get(host, 0), "unreachable": stats.get("dark", {}).get(host, 0)}
+             for host in hosts}
+    rc = runner.rc if runner.status != "timeout" else 124
+    result = AnsibleRun(returncode=rc, stdout=stdout, recap=recap, results=results)
+    if check and rc != 0:
+        raise AssertionError(f"{describe} exited {rc} ({runner.status})\n--- output\n{stdout[-8000:]}")
+    return result
 
 
-def main_pid(host, unit):
+def _inventories(inventory):
+    inventory = inventory if isinstance(inventory, (list, tuple)) else [inventory]
+    return [arg for inv in inventory for arg in ("-i", str(inv))]
+
+
+def playbook(path, *args, check=True, timeout=1800, env=None, inventory=INVENTORY):
+    """ansible-playbook PATH ARGS (PATH may be a collection playbook such as alnair.alluxio.site)."""
+    cmdline = _inventories(inventory) + list(map(str, args))
+    return _ansible(check, timeout, env, f"ansible-playbook {path} {shlex.join(cmdline)}",
+                    playbook=str(path), cmdline=shlex.join(cmdline))
+
+
+def adhoc(pattern, module, module_args, *args, check=True, timeout=900, env=None, inventory=INVENTORY):
+    """ansible PATTERN -m MODULE -a ARGS; .results[host] is (SUCCESS|CHANGED|FAILED|UNREACHABLE, module result)."""
+    if not isinstance(module_args, str):
+        module_args = json.dumps(module_args)
+    cmdline = _inventories(inventory) + list(map(str, args))
+    return _ansible(check, timeout, env, f"ansible {pattern} -m {module} -a {module_args!r}",
+                    host_pattern=pattern, module=module, module_args=module_args, cmdline=shlex.join(cmdline))
+
+
+# ------------------------------------------------------------------ lab hosts, through testinfra
+
+_HOSTS = {}
+
+
+def host(name, inventory=INVENTORY):
+    """The testinfra host of a lab host (SSH settings from the inventory lab.py wrote)."""
+    key = (name, str(inventory))
+    if key not in _HOSTS:
+        inv = inventory / "hosts.yml" if Path(inventory).is_dir() else inventory
+        _HOSTS[key] = testinfra.get_host(f"ansible://{name}?ansible_inventory={inv}")
+    return _HOSTS[key]
+
+
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def on(name, command, ssh_may_fail=False):
+    """Run a shell command on a lab host as root. An SSH failure (exit 255) is an error unless asked for."""
+    res = host(name).run(command)
+    if res.rc == 255 and not ssh_may_fail:
+        raise AssertionError(f"cannot reach {name} over SSH: {res.stderr.strip()}")
+    return Result(res.rc, res.stdout, res.stderr)
+
+
+def main_pid(name, unit):
     """The MainPID systemd shows for a unit on a lab host ("0" when it does not run)."""
-    return on(host, f"systemctl show -p MainPID --value '{unit}'").stdout.strip()
+    return on(name, f"systemctl show -p MainPID --value {shlex.quote(unit)}").stdout.strip()
 
 
 def ssh(address, command):
-    """Run a shell command on a lab host as root (host keys pinned by lab.py)."""
-    return run(LAB_SSH + [f"root@{address}", command], check=False, timeout=300)
+    """Run a command on a lab host by address, outside any inventory (lab tests)."""
+    return run(labnet.ssh_command(address, command), check=False, timeout=300)
 
 
-def lab_up(hosts=3):
+def forget_hosts():
+    """The lab was rebuilt: connections and inventories read before are stale."""
+    _HOSTS.clear()
+
+
+# ------------------------------------------------------------------ the lab itself
+
+def lab_up(hosts=labnet.DEFAULT_HOSTS):
+    forget_hosts()
     return run(LAB + ["up", "--hosts", str(hosts)])
 
 
 def lab_down():
+    forget_hosts()
     return run(LAB + ["down"])
-
-
-def playbook(path, *args, check=True, timeout=1800, env=None, inventory=INVENTORY):
-    return run(["ansible-playbook", "-i", str(inventory), str(path), *args], check=check, timeout=timeout, env=env or {})
 
 
 def lab_leftovers():
@@ -78,10 +187,11 @@ def lab_leftovers():
         left.append("bridge alnair-br0")
     links = subprocess.run(["ip", "-o", "link"], capture_output=True, text=True, check=False).stdout
     left += [f"veth {l.split(':')[1].strip()}" for l in links.splitlines() if "alnair-v" in l]
+    state_dir = str(labnet.STATE_DIR)
     with open("/proc/self/mountinfo") as fh:
         for line in fh:
             point = line.split()[4]
-            if point.startswith("/var/lib/alnair-lab") or " - overlay " in line and "alnair" in line:
+            if point.startswith(state_dir) or " - overlay " in line and "alnair" in line:
                 left.append(f"mount {point}")
     for root in ("/sys/fs/cgroup/systemd/alnair-lab", "/sys/fs/cgroup/unified/alnair-lab"):
         if os.path.exists(root):
@@ -91,9 +201,14 @@ def lab_leftovers():
     left += [f"iptables {l}" for l in (nat + fwd).splitlines() if "alnair-lab" in l]
     procs = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True, check=False).stdout
     left += [f"process {l.strip()}" for l in procs.splitlines() if "lab.py _launch" in l or "systemd-nspawn" in l and "-M lab-" in l]
-    if os.path.exists("/var/lib/alnair-lab"):
-        left.append("state dir /var/lib/alnair-lab")
+    if os.path.exists(state_dir):
+        left.append(f"state dir {state_dir}")
     return left
+
+
+def master_info(timeout=5):
+    with urllib.request.urlopen(f"{MASTER_URL}/api/v1/master/info", timeout=timeout) as resp:
+        return json.load(resp)
 
 
 @contextlib.contextmanager
@@ -105,8 +220,7 @@ def live_worker_samples(max_last_contact_sec=3):
     def watch():
         while not stop.is_set():
             try:
-                with urllib.request.urlopen(f"http://{ADDRESS['lab-master']}:19999/api/v1/master/info", timeout=2) as resp:
-                    info = json.load(resp)
+                info = master_info(timeout=2)
                 samples.append(sum(1 for w in info["workers"] if w["lastContactSec"] <= max_last_contact_sec))
             except OSError:
                 pass  # the master restarts too
@@ -134,12 +248,3 @@ def wait_for(predicate, timeout, interval=0.5):
 def load_json(path):
     with open(path) as fh:
         return json.load(fh)
-
-
-def recap(output):
-    """PLAY RECAP counters per host."""
-    hosts = {}
-    for match in re.finditer(r"^(\S+)\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", output, re.M):
-        hosts[match.group(1)] = {"ok": int(match.group(2)), "changed": int(match.group(3)),
-                                 "unreachable": int(match.group(4)), "failed": int(match.group(5))}
-    return hosts

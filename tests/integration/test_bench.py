@@ -7,10 +7,10 @@ import textwrap
 
 import pytest
 
-from labkit import REPO, SITE, lab_down, lab_up, playbook, ssh
+from labkit import REPO, on, playbook
 
 BENCH = REPO / "playbooks" / "bench.yml"
-WORKERS = {"lab-worker1": "198.51.100.12", "lab-worker2": "198.51.100.13"}
+WORKERS = ["lab-worker1", "lab-worker2"]
 GOOD = ["alluxio-fuse", "local-disk"]
 # worker1 also gets one target for each bad input of the issue.
 BAD = {
@@ -34,14 +34,11 @@ STALE = textwrap.dedent("""
 
 
 @pytest.fixture(scope="module")
-def report(lab, tarball, tmp_path_factory):
-    lab_down()
-    lab_up()
-    playbook(SITE)
-    setup = ssh(WORKERS["lab-worker1"], "mkdir -p /var/tmp/bench-ro /var/tmp/bench-small && "
-                "mount -t tmpfs -o ro,size=1m tmpfs /var/tmp/bench-ro && "
-                "mount -t tmpfs -o size=16m tmpfs /var/tmp/bench-small && "
-                f"python3 -c '{STALE}' && ! stat /mnt/bench-stale")
+def report(cluster, tmp_path_factory):
+    setup = on("lab-worker1", "mkdir -p /var/tmp/bench-ro /var/tmp/bench-small && "
+                              "mount -t tmpfs -o ro,size=1m tmpfs /var/tmp/bench-ro && "
+                              "mount -t tmpfs -o size=16m tmpfs /var/tmp/bench-small && "
+                              f"python3 -c '{STALE}' && ! stat /mnt/bench-stale")
     assert setup.returncode == 0, setup.stderr
     targets = [{"label": "alluxio-fuse", "path": "/mnt/alluxio-fuse/bench/lab-worker1", "kind": "fuse", "create": True},
                {"label": "local-disk", "path": "/var/tmp/alnair-bench", "kind": "local", "create": True}]
@@ -56,7 +53,7 @@ def report(lab, tarball, tmp_path_factory):
     try:
         res = playbook(BENCH, "-i", str(extra), "-e", "alluxio_bench_repetitions=2", env={"ALNAIR_BENCH_REPORT_DIR": str(out)})
     finally:
-        ssh(WORKERS["lab-worker1"], "umount -l /mnt/bench-stale; umount /var/tmp/bench-ro /var/tmp/bench-small")
+        on("lab-worker1", "umount -l /mnt/bench-stale; umount /var/tmp/bench-ro /var/tmp/bench-small")
     files = {path.suffix: path for path in out.iterdir()}
     return {"output": res.stdout, "files": files, "json": json.loads(files[".json"].read_text())}
 

@@ -1,15 +1,15 @@
 """dataset.yml on the lab: 1,000 small files and a few large ones, mounted, loaded, read through FUSE."""
 import json
 import os
-import urllib.request
 
 import pytest
 import yaml
 
-from labkit import REPO, SITE, lab_down, lab_up, playbook, recap, ssh
+import labnet
+from labkit import REPO, master_info, on, playbook
 
 DATASET = REPO / "playbooks" / "dataset.yml"
-SHARED = "/var/lib/alnair-lab/shared"  # /srv/lab-shared on every lab host
+SHARED, SHARED_MOUNT = labnet.SHARED_DIR, labnet.SHARED_MOUNT  # the same directory, seen from the controller / a lab host
 NAME = "train-set"
 
 
@@ -29,19 +29,15 @@ def make_dataset(root):
 
 def mount_table():
     """{Alluxio path: (UFS, read-only, shared)} at the master."""
-    with urllib.request.urlopen("http://198.51.100.11:19999/api/v1/master/info", timeout=5) as resp:
-        points = json.load(resp)["mountPoints"]
+    points = master_info()["mountPoints"]
     return {path: (p["ufsUri"], p["readOnly"], p["shared"]) for path, p in points.items()}
 
 
 @pytest.fixture(scope="module")
-def loaded(lab, tarball, tmp_path_factory):
-    lab_down()
-    lab_up()
+def loaded(cluster, tmp_path_factory):
     make_dataset(f"{SHARED}/datasets/{NAME}")
-    playbook(SITE)
     k8s = tmp_path_factory.mktemp("k8s")
-    res = playbook(DATASET, "-e", f"dataset_name={NAME}", "-e", f"dataset_ufs=/srv/lab-shared/datasets/{NAME}",
+    res = playbook(DATASET, "-e", f"dataset_name={NAME}", "-e", f"dataset_ufs={SHARED_MOUNT}/datasets/{NAME}",
                    "-e", f"dataset_k8s_dir={k8s}", "-e", "dataset_poll_interval=1")
     return {"output": res.stdout, "k8s": k8s}
 
@@ -52,7 +48,7 @@ def test_everything_is_in_memory_with_progress_shown(loaded):
     # About 80 MiB load within the first poll on the lab, so only the final line shows here;
     # the lines printed while a load runs are tested with the callback (tests/unit).
     assert "load SUCCEEDED, 1003 files" in out
-    assert mount_table()[f"/datasets/{NAME}"] == (f"/srv/lab-shared/datasets/{NAME}", True, False)
+    assert mount_table()[f"/datasets/{NAME}"] == (f"{SHARED_MOUNT}/datasets/{NAME}", True, False)
 
 
 def test_every_worker_read_the_sample_back_identical(loaded):
@@ -69,19 +65,19 @@ def test_snippet_parses_with_kubernetes_field_names(loaded):
     assert term["matchExpressions"] == [{"key": "kubernetes.io/hostname", "operator": "In",
                                          "values": ["lab-worker1", "lab-worker2"]}]
     # The hostPath is what the workers see.
-    assert ssh("198.51.100.13", f"ls /mnt/alluxio-fuse/datasets/{NAME}/small | wc -l").stdout.strip() == "1000"
+    assert on("lab-worker2", f"ls /mnt/alluxio-fuse/datasets/{NAME}/small | wc -l").stdout.strip() == "1000"
 
 
 def test_second_run_changes_nothing(loaded):
-    res = playbook(DATASET, "-e", f"dataset_name={NAME}", "-e", f"dataset_ufs=/srv/lab-shared/datasets/{NAME}",
+    res = playbook(DATASET, "-e", f"dataset_name={NAME}", "-e", f"dataset_ufs={SHARED_MOUNT}/datasets/{NAME}",
                    "-e", f"dataset_k8s_dir={loaded['k8s']}")
-    assert all(c["changed"] == 0 for c in recap(res.stdout).values()), res.stdout[-3000:]
+    assert all(c["changed"] == 0 for c in res.recap.values()), res.stdout[-3000:]
 
 
 @pytest.mark.parametrize("extra,message", [
-    ({"dataset_name": "Bad_Name", "dataset_ufs": "/srv/lab-shared/datasets/x"}, "dataset_name must be a Kubernetes volume name"),
-    ({"dataset_name": "other", "dataset_ufs": "/srv/lab-shared/datasets/elsewhere", "dataset_alluxio_path": f"/datasets/{NAME}"},
-     f"/datasets/{NAME} is already a mount of /srv/lab-shared/datasets/{NAME}"),
+    ({"dataset_name": "Bad_Name", "dataset_ufs": f"{SHARED_MOUNT}/datasets/x"}, "dataset_name must be a Kubernetes volume name"),
+    ({"dataset_name": "other", "dataset_ufs": f"{SHARED_MOUNT}/datasets/elsewhere", "dataset_alluxio_path": f"/datasets/{NAME}"},
+     f"/datasets/{NAME} is already a mount of {SHARED_MOUNT}/datasets/{NAME}"),
 ])
 def test_bad_input_changes_nothing(loaded, extra, message):
     before = mount_table()

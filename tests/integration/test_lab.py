@@ -1,4 +1,5 @@
-"""The lab itself: bad input refused before anything exists, real hosts, clean teardown."""
+"""The lab itself: bad input refused before anything exists, real hosts, clean teardown.
+Runs before the session's shared lab exists (conftest's MODULE_ORDER): it takes the lab down."""
 import os
 import shutil
 import signal
@@ -8,7 +9,7 @@ import time
 
 import pytest
 
-from labkit import INVENTORY, LAB, REPO, lab_down, lab_leftovers, lab_up, run, ssh
+from labkit import ADDRESS, LAB, REPO, adhoc, lab_down, lab_leftovers, lab_up, run, ssh
 
 
 def refused(cmd, message, **kw):
@@ -56,19 +57,20 @@ def test_lifecycle_real_hosts_and_clean_teardown():
 
     res = lab_up()
     assert "3 bookworm host(s)" in res.stdout
+    assert run(LAB + ["status"]).returncode == 0
     # Real hosts: systemd as PID 1, own address, own file system, FUSE device, SSH keys.
-    pong = run(["ansible", "-i", str(INVENTORY), "all", "-m", "ansible.builtin.ping", "-o"])
-    assert pong.stdout.count("SUCCESS") == 3
-    facts = run(["ansible", "-i", str(INVENTORY), "all", "-m", "ansible.builtin.shell", "-a",
-                 "cat /proc/1/comm; hostname; ip -4 -o addr show eth0; test -c /dev/fuse && echo fuse-ok", "-o"])
-    for name, addr in (("lab-master", "198.51.100.11"), ("lab-worker1", "198.51.100.12"), ("lab-worker2", "198.51.100.13")):
-        line = next(l for l in facts.stdout.splitlines() if l.startswith(name))
-        assert "systemd" in line and f"{addr}/24" in line and "fuse-ok" in line, line
-    assert ssh("198.51.100.11", "echo only-here > /opt/marker").returncode == 0
-    assert ssh("198.51.100.12", "test -e /opt/marker").returncode == 1
+    pong = adhoc("all", "ansible.builtin.ping", "")
+    assert sorted(pong.results) == sorted(ADDRESS) and {status for status, _result in pong.results.values()} == {"SUCCESS"}
+    facts = adhoc("all", "ansible.builtin.shell", "cat /proc/1/comm; hostname; ip -4 -o addr show eth0; test -c /dev/fuse && echo fuse-ok")
+    for name, addr in ADDRESS.items():
+        out = facts.results[name][1]["stdout"]
+        assert out.startswith("systemd\n" + name) and f"{addr}/24" in out and "fuse-ok" in out, out
+    master, worker1, worker2 = ADDRESS.values()
+    assert ssh(master, "echo only-here > /opt/marker").returncode == 0
+    assert ssh(worker1, "test -e /opt/marker").returncode == 1
     assert not os.path.exists("/opt/marker")
     # apt through NAT to the controller's package mirror.
-    apt = ssh("198.51.100.13", "apt-get update -qq")
+    apt = ssh(worker2, "apt-get update -qq")
     assert apt.returncode == 0, apt.stderr
 
     # A second `up` is harmless: same launchers, nothing restarted.
@@ -76,7 +78,7 @@ def test_lifecycle_real_hosts_and_clean_teardown():
     lab_up()
     after = subprocess.run(["pgrep", "-f", "lab.py _launch"], capture_output=True, text=True, check=False).stdout.split()
     assert sorted(before) == sorted(after) and len(after) == 3
-    assert ssh("198.51.100.11", "cat /opt/marker").stdout.strip() == "only-here"
+    assert ssh(master, "cat /opt/marker").stdout.strip() == "only-here"
 
     lab_down()
     assert lab_leftovers() == []
@@ -98,12 +100,7 @@ def test_bullseye_lab_host_has_java_11():
     lab_down()
     res = run(LAB + ["up", "--hosts", "1", "--release", "bullseye"])
     assert "1 bullseye host(s)" in res.stdout
-    java = ssh("198.51.100.11", "java -version 2>&1; cat /etc/debian_version")
+    java = ssh(ADDRESS["lab-master"], "java -version 2>&1; cat /etc/debian_version")
     assert 'version "11.' in java.stdout and java.stdout.strip().splitlines()[-1].startswith("11."), java.stdout
     lab_down()
     assert lab_leftovers() == []
-
-
-def test_lab_is_back_for_the_next_tests():
-    lab_up()
-    assert run(LAB + ["status"]).returncode == 0

@@ -40,3 +40,29 @@ def test_ansible_test_sanity():
         subprocess.run(["git", "init", "-q", "."], cwd=dest, check=True)
         check([str(BIN / "ansible-test"), "sanity", "--python", f"{sys.version_info.major}.{sys.version_info.minor}",
                "--skip-test", "shellcheck", "--color", "no"], cwd=dest)
+
+
+def changelog_check(tree):
+    """antsibull-changelog: every fragment valid, CHANGELOG.rst what changelog.yaml generates."""
+    lint = subprocess.run([str(BIN / "antsibull-changelog"), "lint"], cwd=tree, capture_output=True, text=True, check=False)
+    if lint.returncode != 0 or lint.stdout.strip():
+        return f"antsibull-changelog lint: {lint.stdout}{lint.stderr}"
+    before = (tree / "CHANGELOG.rst").read_text()
+    check([str(BIN / "antsibull-changelog"), "generate"], cwd=tree)
+    if (tree / "CHANGELOG.rst").read_text() != before:
+        return "CHANGELOG.rst is not what changelogs/changelog.yaml generates (run antsibull-changelog generate)"
+    return None
+
+
+def test_changelog_fragments_are_valid_and_the_changelog_is_generated(tmp_path):
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    for name in ("changelogs", "CHANGELOG.rst", "galaxy.yml"):
+        (shutil.copytree if (REPO / name).is_dir() else shutil.copy2)(REPO / name, tree / name)
+    assert changelog_check(tree) is None, changelog_check(tree)
+    # The check fails on a broken fragment, and on a hand-edited changelog.
+    (tree / "changelogs" / "fragments" / "broken.yml").write_text("---\nnew_things:\n  - something\n")
+    assert "invalid section: new_things" in changelog_check(tree)
+    (tree / "changelogs" / "fragments" / "broken.yml").unlink()
+    (tree / "CHANGELOG.rst").write_text((tree / "CHANGELOG.rst").read_text() + "\nedited by hand\n")
+    assert "is not what changelogs/changelog.yaml generates" in changelog_check(tree)

@@ -1,42 +1,51 @@
-"""testinfra checks of a converged lab cluster (molecule verify)."""
+"""testinfra checks of a converged lab cluster (molecule verify). CI runs them on the test
+session's shared lab (tests/integration/test_molecule.py); `molecule test` runs the whole scenario."""
 import json
 
+UNITS = {"lab-master": ["alluxio-master", "alluxio-job-master"]}
+WORKER_UNITS = ["alluxio-worker", "alluxio-job-worker"]
+PORTS = {"lab-master": [19998, 19999, 20001]}
+WORKER_PORTS = [29999, 30001]
+# The lab inventory's worker memory sizes (inventories/lab/host_vars).
+WORKER_MEM = {"lab-worker1": 256 * 2**20, "lab-worker2": 192 * 2**20}
 
-def test_units_run_as_alluxio(host):
-    name = host.backend.get_hostname()
-    units = ["alluxio-master", "alluxio-job-master"] if name == "lab-master" else ["alluxio-worker", "alluxio-job-worker"]
-    for unit in units:
+
+def name_of(host):
+    return host.backend.get_hostname()
+
+
+def test_units_run_as_alluxio_and_start_at_boot(host):
+    for unit in UNITS.get(name_of(host), WORKER_UNITS):
         service = host.service(unit)
-        assert service.is_running and service.is_enabled
+        assert service.is_running and service.is_enabled, unit
         assert host.check_output(f"systemctl show -p User --value {unit}") == "alluxio"
 
 
 def test_ports_listen(host):
-    name = host.backend.get_hostname()
-    ports = [19998, 19999, 20001] if name == "lab-master" else [29999, 30001]
-    for port in ports:
-        assert host.socket(f"tcp://0.0.0.0:{port}").is_listening or host.socket(f"tcp://{port}").is_listening
-
-
-def test_conf_workers_is_the_inventory(host):
-    lines = [l for l in host.file("/etc/alluxio/workers").content_string.splitlines() if l and not l.startswith("#")]
-    assert lines == ["lab-worker1", "lab-worker2"]
+    for port in PORTS.get(name_of(host), WORKER_PORTS):
+        assert host.socket(f"tcp://{port}").is_listening, port  # on any address
 
 
 def test_site_properties(host):
     props = host.file("/etc/alluxio/alluxio-site.properties").content_string
     assert "alluxio.master.hostname=lab-master" in props
     assert "alluxio.master.update.check.enabled=false" in props
+    if name_of(host) in WORKER_MEM:
+        assert f"alluxio.worker.tieredstore.level0.dirs.quota={WORKER_MEM[name_of(host)]}" in props
 
 
-def test_journal_formatted_once(host):
-    if host.backend.get_hostname() != "lab-master":
+def test_ramdisk_is_a_tmpfs_of_the_configured_size(host):
+    if name_of(host) not in WORKER_MEM:
         return
+    ramdisk = host.mount_point("/mnt/ramdisk")
+    assert ramdisk.filesystem == "tmpfs" and f"size={WORKER_MEM[name_of(host)] // 1024}k" in ramdisk.options
+
+
+def test_master_knows_its_workers_and_formatted_its_journal_once(host):
+    if name_of(host) != "lab-master":
+        return
+    lines = [l for l in host.file("/etc/alluxio/workers").content_string.splitlines() if l and not l.startswith("#")]
+    assert lines == ["lab-worker1", "lab-worker2"]
     assert host.file("/var/lib/alluxio/.journal-formatted").content_string.startswith("formatted by alnair.alluxio")
-
-
-def test_master_lists_workers(host):
-    if host.backend.get_hostname() != "lab-master":
-        return
     info = json.loads(host.check_output("curl -sf http://localhost:19999/api/v1/master/info"))
-    assert sorted(w["address"]["host"] for w in info["workers"]) == ["lab-worker1", "lab-worker2"]
+    assert {w["address"]["host"]: w["capacityBytes"] for w in info["workers"]} == WORKER_MEM

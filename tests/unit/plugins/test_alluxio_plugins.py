@@ -17,7 +17,8 @@ def test_sizes_parse_like_alluxio(text, expected):
     assert parse_size(text) == expected
 
 
-@pytest.mark.parametrize("text", ["lots", "-5GB", "0", "0GB", "", "5 XB", "1.2.3GB", True, -1, "GB"])
+@pytest.mark.parametrize("text", ["lots", "-5GB", "0", "0GB", "", "5 XB", "1.2.3GB", True, -1, "GB", "1" * 400, "\u0661\u0660\u0660GB",
+                                  10 ** 30, "2000000PB", "1" * 100 + "GB"])
 def test_bad_sizes_are_refused(text):
     with pytest.raises(SizeError):
         parse_size(text)
@@ -94,8 +95,10 @@ def test_master_may_be_a_worker_when_asked():
     ("", "", "a" * 64, "set exactly one of"),
     ("http://x/a.tgz", "/a.tgz", "a" * 64, "set exactly one of"),
     ("", "rel/a.tgz", "a" * 64, "must be an absolute path"),
-    ("", "/a.tgz", "", "alluxio_tarball_sha256 is mandatory"),
-    ("", "/a.tgz", "abc", "is not a sha256"),
+    ("", __file__, "", "alluxio_tarball_sha256 is mandatory"),
+    ("", __file__, "abc", "is not a sha256"),
+    # A version whose tarball was never built: the missing file is named, not a lookup error.
+    ("", "/no/such/alluxio-2.9-bin.tar.gz", "", "does not exist on the controller"),
 ])
 def test_tarball_source_problems(url, path, sha, message):
     assert any(message in p for p in filters.alluxio_tarball_problems(url, path, sha))
@@ -155,3 +158,142 @@ def test_file_identity_changes_with_any_write(tmp_path):
 def test_hostnames_prefer_alluxio_hostname():
     hostvars = {"a": {"alluxio_hostname": "a.example"}, "b": {}}
     assert filters.alluxio_hostnames(hostvars, ["a", "b"]) == ["a.example", "b"]
+
+
+def derived_properties():
+    """The mapping preflight gets from roles/common/vars (the one place it is written)."""
+    import yaml
+    from pathlib import Path
+    common = Path(__file__).resolve().parents[3] / "roles" / "common" / "vars" / "main.yml"
+    return yaml.safe_load(common.read_text())["_alluxio_derived_properties"]
+
+
+@pytest.mark.parametrize("hostvars,message", [
+    ({"w": {"alluxio_site_properties": {"alluxio.master.journal.folder": "/elsewhere"}}},
+     "w: alluxio_site_properties sets alluxio.master.journal.folder, which the collection derives from alluxio_journal_dir"),
+    ({"m": {"alluxio_site_properties": {"alluxio.worker.tieredstore.level0.dirs.quota": "1GB"}}},
+     "m: alluxio_site_properties sets alluxio.worker.tieredstore.level0.dirs.quota, which the collection derives from "
+     "alluxio_worker_mem_size"),
+    ({"w": {"alluxio_site_properties": {"alluxio.master.mount.table.root.ufs": "srv/ufs"}}},
+     "derives from alluxio_root_ufs: set that variable instead"),
+    ({"w": {"alluxio_site_properties": ["alluxio.user.file.readtype.default=CACHE"]}},
+     "w: alluxio_site_properties must be a dict of Alluxio properties"),
+    ({"w": {"alluxio_site_properties_override": "alluxio.master.hostname"}},
+     "w: alluxio_site_properties_override must be a list of property keys"),
+])
+def test_derived_properties_are_not_overridden_by_accident(hostvars, message):
+    groups = {"alluxio_masters": ["m"], "alluxio_workers": ["w"]}
+    problems = filters.alluxio_preflight({h: hostvars.get(h, {}) for h in ("m", "w")}, groups, DEFAULTS,
+                                         derived_properties=derived_properties())
+    assert any(message in p for p in problems), problems
+
+
+def test_a_derived_property_overridden_on_purpose_and_other_properties_pass():
+    groups = {"alluxio_masters": ["m"], "alluxio_workers": ["w"]}
+    hostvars = {"m": {}, "w": {"alluxio_site_properties": {"alluxio.master.journal.folder": "/j",
+                                                           "alluxio.user.file.readtype.default": "CACHE"},
+                               "alluxio_site_properties_override": ["alluxio.master.journal.folder"]}}
+    assert filters.alluxio_preflight(hostvars, groups, DEFAULTS, derived_properties=derived_properties()) == []
+
+
+GOOD_GROUPS = {"alluxio_masters": ["m"], "alluxio_workers": ["w"]}
+
+
+@pytest.mark.parametrize("variable,value,message", [
+    ("alluxio_root_ufs", "srv/ufs", "w: alluxio_root_ufs must be an absolute path, got 'srv/ufs'"),
+    ("alluxio_root_ufs", "s3x://bucket/ufs", "w: alluxio_root_ufs has the scheme 's3x'"),
+    ("alluxio_root_ufs", "/etc", "w: alluxio_root_ufs is the system directory /etc"),
+    ("alluxio_data_dir", "/", "w: alluxio_data_dir is the system directory /"),
+    ("alluxio_data_dir", "/var/lib", "w: alluxio_data_dir is the system directory /var/lib"),
+    ("alluxio_install_root", "/usr", "w: alluxio_install_root is the system directory /usr"),
+    ("alluxio_log_dir", "/home", "w: alluxio_log_dir is the system directory /home"),
+    ("alluxio_ramdisk_path", "/mnt", "w: alluxio_ramdisk_path is the system directory /mnt"),
+    ("alluxio_conf_dir", "/etc/alluxio/", "w: alluxio_conf_dir must be a normalised path"),
+    ("alluxio_journal_dir", "/var/lib/alluxio/../journal", "must be a normalised path"),
+    ("alluxio_journal_dir", "//var/lib/alluxio", "must be a normalised path"),
+    ("alluxio_conf_dir", 5, "w: alluxio_conf_dir must be an absolute path, got 5"),
+])
+def test_paths_and_root_ufs_are_refused_naming_host_and_variable(variable, value, message):
+    problems = preflight(GOOD_GROUPS, {"w": {variable: value}})
+    assert any(message in p for p in problems), problems
+
+
+@pytest.mark.parametrize("value", ["/srv/nfs/alluxio-ufs", "hdfs://namenode:9000/alluxio", "s3://bucket/ufs", "/data/ufs"])
+def test_good_root_ufs_pass(value):
+    assert preflight(GOOD_GROUPS, {"w": {"alluxio_root_ufs": value}}) == []
+
+
+def worker_mounts(mounts, **more):
+    return preflight(GOOD_GROUPS, {"w": dict({"alluxio_fuse_mounts": mounts}, **more)})
+
+
+@pytest.mark.parametrize("mounts,more,message", [
+    ([{"mount_point": "mnt/rel"}], {}, "w: alluxio_fuse_mounts[0]: mount_point must be an absolute path, got 'mnt/rel'"),
+    ([{"mount_point": "/mnt/a/"}], {}, "w: alluxio_fuse_mounts[0]: mount_point must be a normalised path"),
+    ([{"mount_point": "/usr/local/bin"}], {}, "w: alluxio_fuse_mounts[0]: mount_point is the system directory /usr/local/bin"),
+    ([{"mount_point": "/mnt"}], {}, "mount_point is the system directory /mnt"),
+    ([{"mount_point": "/mnt/a"}, {"mount_point": "/mnt/a"}], {}, "w: alluxio_fuse_mounts[1]: mount point /mnt/a is listed twice"),
+    ([{"mount_point": "/mnt/a", "alluxio_path": "data"}], {}, "alluxio_path 'data' is not an absolute Alluxio path"),
+    ([{"mount_point": "/mnt/a", "state": "up"}], {}, "state 'up' is not one of mounted, unmounted, remounted, absent"),
+    ([{"mount_point": "/mnt/a", "options": ["direct_io"]}], {"alluxio_fuse_libfuse_version": 3},
+     "option direct_io is refused by libfuse 3"),
+    ([{"mount_point": "/mnt/a", "options": ["ro,allow_other"]}], {}, "give one option per list item"),
+    ([{"mount_point": "/mnt/a", "options": ["max_read=1 MB"]}], {}, "with white space"),
+    ([{"mount_point": "/mnt/a", "mountpoint": "/x"}], {}, "w: alluxio_fuse_mounts[0] has unknown keys mountpoint"),
+    (["/mnt/a"], {}, "w: alluxio_fuse_mounts[0] must be a dict with a mount_point"),
+    ({"mount_point": "/mnt/a"}, {}, "w: alluxio_fuse_mounts must be a list of mounts"),
+    ([{"mount_point": "/mnt/a"}], {"alluxio_fuse_libfuse_version": 4}, "w: alluxio_fuse_libfuse_version must be 2 or 3"),
+])
+def test_fuse_mounts_are_checked_in_preflight(mounts, more, message):
+    problems = worker_mounts(mounts, **more)
+    assert any(message in p for p in problems), problems
+
+
+def test_good_fuse_mounts_pass():
+    assert worker_mounts([{"mount_point": "/mnt/alluxio-fuse"}, {"mount_point": "/mnt/data", "alluxio_path": "/datasets",
+                                                                 "options": ["allow_other", "ro"], "state": "absent"}]) == []
+
+
+@pytest.mark.parametrize("host,hostvars,message", [
+    ("w", {"alluxio_worker_rpc_port": 0}, "w: alluxio_worker_rpc_port 0 is not a port (1-65535)"),
+    ("w", {"alluxio_worker_web_port": 70000}, "w: alluxio_worker_web_port 70000 is not a port"),
+    ("w", {"alluxio_job_worker_rpc_port": "http"}, "w: alluxio_job_worker_rpc_port 'http' is not a port"),
+    ("w", {"alluxio_worker_web_port": 29999}, "w: alluxio_worker_web_port 29999 is also alluxio_worker_rpc_port"),
+    ("m", {"alluxio_master_web_port": 19998}, "m: alluxio_master_web_port 19998 is also the master RPC port"),
+    ("m", {"alluxio_master_heap": "8 GB"}, "m: alluxio_master_heap '8 GB' is not a JVM size like 512m or 8g"),
+    ("w", {"alluxio_worker_direct_memory": "-4g"}, "w: alluxio_worker_direct_memory '-4g' is not a JVM size"),
+    ("w", {"alluxio_fuse_heap": "1.5g"}, "w: alluxio_fuse_heap '1.5g' is not a JVM size"),
+])
+def test_ports_and_heaps_are_checked(host, hostvars, message):
+    defaults = dict(DEFAULTS, alluxio_master_web_port=19999, alluxio_job_master_rpc_port=20001, alluxio_worker_rpc_port=29999,
+                    alluxio_worker_web_port=30000, alluxio_job_worker_rpc_port=30001)
+    problems = filters.alluxio_preflight({host: hostvars, ("w" if host == "m" else "m"): {}}, GOOD_GROUPS, defaults)
+    assert any(message in p for p in problems), problems
+
+
+def test_default_ports_and_good_heaps_pass():
+    defaults = dict(DEFAULTS, alluxio_master_web_port=19999, alluxio_job_master_rpc_port=20001, alluxio_worker_rpc_port=29999,
+                    alluxio_worker_web_port=30000, alluxio_job_worker_rpc_port=30001)
+    hostvars = {"m": {"alluxio_master_heap": "8g"}, "w": {"alluxio_worker_heap": "512m", "alluxio_fuse_heap": "1G"}}
+    assert filters.alluxio_preflight(hostvars, GOOD_GROUPS, defaults) == []
+
+
+ACCOUNT_DEFAULTS = dict(DEFAULTS, alluxio_user="alluxio", alluxio_group="alluxio", alluxio_uid=2001, alluxio_gid=2001)
+
+
+@pytest.mark.parametrize("found,more,message", [
+    ({"users": {"alluxio": {"uid": 999, "gid": 2001}}, "groups": {"alluxio": 2001}}, {},
+     "w: the user alluxio exists with uid 999, alluxio_uid is 2001"),
+    ({"users": {"alluxio": None}, "groups": {"alluxio": 998}}, {}, "w: the group alluxio exists with gid 998, alluxio_gid is 2001"),
+    ({"users": {}, "groups": {}}, {"alluxio_uid": "two"}, "w: alluxio_uid 'two' is not a numeric id"),
+])
+def test_the_alluxio_ids_are_the_same_everywhere(found, more, message):
+    hostvars = {"m": {}, "w": dict({"alluxio_host": found}, **more)}
+    problems = filters.alluxio_preflight(hostvars, GOOD_GROUPS, ACCOUNT_DEFAULTS)
+    assert any(message in p for p in problems), problems
+
+
+def test_matching_or_absent_accounts_pass():
+    hostvars = {"m": {"alluxio_host": {"users": {"alluxio": None}, "groups": {"alluxio": None}}},
+                "w": {"alluxio_host": {"users": {"alluxio": {"uid": 2001, "gid": 2001}}, "groups": {"alluxio": 2001}}}}
+    assert filters.alluxio_preflight(hostvars, GOOD_GROUPS, ACCOUNT_DEFAULTS) == []

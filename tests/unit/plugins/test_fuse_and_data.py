@@ -56,7 +56,10 @@ def problems(p, user="alluxio", fuse_conf="user_allow_other\n", lib=True, fuserm
 
 def test_fuse_inputs_are_checked_before_anything():
     assert problems(params()) == ""
-    assert "not an absolute path" in problems(params(mount_point="mnt/a"))
+    assert "mount_point must be an absolute path" in problems(params(mount_point="mnt/a"))
+    assert "system directory /mnt" in problems(params(mount_point="/mnt"))
+    assert "normalised" in problems(params(mount_point="/mnt/a/"))
+    assert "state 'up' is not one of" in problems(params(state="up"))
     assert "not an absolute Alluxio path" in problems(params(alluxio_path="data"))
     assert "direct_io is refused by libfuse 3" in problems(params(options=["direct_io"], libfuse_version=3))
     assert problems(params(options=["direct_io"], libfuse_version=2)) == ""

@@ -1,4 +1,6 @@
 """health.yml's pieces: finding Alluxio JVMs in /proc, ports, ramdisk size, the summary table."""
+import pytest
+
 from ansible_collections.alnair.alluxio.plugins.filter.alluxio import (
     alluxio_health_table, alluxio_recorded_fuse_mounts, alluxio_remediation_plan)
 from ansible_collections.alnair.alluxio.plugins.module_utils import alluxio_host as host
@@ -125,3 +127,37 @@ def test_fuse_mounts_in_place_are_recorded_with_their_arguments():
     plan = alluxio_remediation_plan(hostvars, ["m"], ["w1"], {"reachable": True})
     assert plan["fuse"] == {"w1": ["its worker restarts"]} and plan["fuse_not_in_inventory"] == {"w1": ["/mnt/manual (alluxio:/)"]}
     assert "FUSE mounts in place on w1, not in the inventory, put back as units: /mnt/manual (alluxio:/)" in plan["actions"]
+
+
+# The remediation planner, table-driven: the faults health.yml finds (one or several at once) in,
+# what restarts out. "m" is the master, "w1"/"w2" workers with a FUSE mount each.
+FUSE = [{"mount_point": "/mnt/alluxio-fuse"}]
+UP = {"reachable": True}
+NONE = set()
+PLAN_CASES = {
+    "healthy": ({}, UP, NONE, NONE, NONE),
+    "worker JVM dead": ({"w1": ["service alluxio-worker.service", "port 29999"]}, dict(UP, missing_workers=["w1"]),
+                        NONE, {"w1"}, {"w1"}),
+    "job worker dead": ({"w2": ["service alluxio-job-worker.service"]}, UP, NONE, {"w2"}, {"w2"}),
+    "FUSE JVM dead": ({"w2": ["FUSE /mnt/alluxio-fuse"]}, UP, NONE, NONE, {"w2"}),
+    "ramdisk gone": ({"w1": ["ramdisk /mnt/ramdisk"]}, UP, NONE, {"w1"}, {"w1"}),
+    "master dead": ({"m": ["service alluxio-master.service"]}, {"reachable": False}, {"m"}, {"w1", "w2"}, {"w1", "w2"}),
+    "master unreachable over REST only": ({}, {"reachable": False}, {"m"}, {"w1", "w2"}, {"w1", "w2"}),
+    "job master dead": ({"m": ["service alluxio-job-master.service"]}, UP, {"m"}, {"w1", "w2"}, {"w1", "w2"}),
+    "free space low: reported, nothing restarts": ({"w1": ["free space /tmp"]}, UP, NONE, NONE, NONE),
+    "four faults at once": ({"w1": ["service alluxio-worker.service", "service alluxio-job-worker.service"],
+                             "w2": ["ramdisk /mnt/ramdisk", "FUSE /mnt/alluxio-fuse"],
+                             "m": ["service alluxio-master.service"]}, {"reachable": False}, {"m"}, {"w1", "w2"}, {"w1", "w2"}),
+    "lost worker listed by the master": ({}, dict(UP, lost_workers=[{"host": "w2"}]), NONE, {"w2"}, {"w2"}),
+}
+
+
+@pytest.mark.parametrize("case", list(PLAN_CASES))
+def test_remediation_plan_table(case):
+    failed, cluster, masters, workers, fuse = PLAN_CASES[case]
+    hostvars = {h: dict(health(*failed.get(h, [])), **({"alluxio_fuse_mounts": FUSE} if h != "m" else {}))
+                for h in ("m", "w1", "w2")}
+    plan = alluxio_remediation_plan(hostvars, ["m"], ["w1", "w2"], cluster)
+    assert (set(plan["masters"]), set(plan["workers"]), set(plan["fuse"])) == (masters, workers, fuse)
+    nothing = not masters and not workers and not fuse and not plan["report_only_problems"]
+    assert (plan["actions"] == ["healthy: nothing to do"]) == nothing

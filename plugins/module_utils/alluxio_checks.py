@@ -1,0 +1,57 @@
+# -*- coding: utf-8 -*-
+# Copyright: alnair.alluxio contributors
+# Apache License 2.0 (see https://www.apache.org/licenses/LICENSE-2.0)
+"""Checks of values that need no host: preflight runs them on the controller for every host,
+and the modules run the same ones again where they act (one definition of each rule)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import posixpath
+import re
+
+# Directories the collection must never chown, chmod, mount over or mount a tmpfs on.
+SYSTEM_DIRS = frozenset([
+    "/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/media", "/mnt", "/opt", "/proc",
+    "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/usr/bin", "/usr/lib", "/usr/lib64", "/usr/local",
+    "/usr/local/bin", "/usr/local/lib", "/usr/sbin", "/usr/share", "/var", "/var/cache", "/var/lib", "/var/log",
+    "/var/run", "/var/tmp"])
+FUSE_STATES = ("mounted", "unmounted", "remounted", "absent")
+# Characters the FUSE unit's environment line cannot carry.
+_FUSE_ARG_BAD = re.compile(r"[\s%\\\"']")
+
+
+def path_problem(value):
+    """Why a directory is not acceptable (relative, not normalised, a system directory), or None."""
+    if not isinstance(value, str) or not value.startswith("/"):
+        return "must be an absolute path, got %r" % (value,)
+    if posixpath.normpath(value) != value or value.startswith("//"):
+        return "must be a normalised path (no trailing /, no . or .. or //), got %r: use %r" % (value, posixpath.normpath(value))
+    if value in SYSTEM_DIRS:
+        return "is the system directory %s: the roles would take it over; use a directory of its own" % value
+    return None
+
+
+def fuse_mount_problems(mount_point, alluxio_path, options, state, libfuse_version):
+    """Every reason to refuse a FUSE mount that its values alone give (no host needed)."""
+    problems = []
+    why = path_problem(mount_point)
+    if why:
+        problems.append("mount_point %s" % why)
+    if not isinstance(alluxio_path, str) or not alluxio_path.startswith("/"):
+        problems.append("alluxio_path %r is not an absolute Alluxio path" % (alluxio_path,))
+    if state not in FUSE_STATES:
+        problems.append("state %r is not one of %s" % (state, ", ".join(FUSE_STATES)))
+    if not isinstance(options, (list, tuple)):
+        problems.append("options must be a list, got %r" % (options,))
+        options = []
+    for value in [alluxio_path] + list(options):
+        if not value or not isinstance(value, str) or _FUSE_ARG_BAD.search(value):
+            problems.append("%r: empty, or with white space, quotes, %% or \\ (not supported in the FUSE arguments)" % (value,))
+    for option in options:
+        if isinstance(option, str) and "," in option:
+            problems.append("option %r: give one option per list item" % option)
+    if state in ("mounted", "remounted") and libfuse_version == 3 and "direct_io" in options:
+        problems.append("option direct_io is refused by libfuse 3 as a mount option (use libfuse_version 2, or drop it)")
+    return problems
