@@ -332,14 +332,11 @@ def alluxio_health_table(hostvars, hosts, cluster=None):
     return lines
 
 
-# Failed host checks that a restart of the host's processes cannot fix (only report them).
-NOT_BY_RESTART = ("free space ",)
-
-
 def alluxio_remediation_plan(hostvars, masters, workers, cluster, restart=False, rolling=False, outside=(),
                              remove_unintended=False):
     """What remediate.yml does, from health.yml's results (alluxio_health of each host, the
-    master's cluster_info). Returns {masters: {host: [why]}, workers: {host: [why]}, fuse:
+    master's cluster_info), decided from each failed check's remedy (host_health's typed records:
+    restart_processes, remount_fuse, report), never from its wording. Returns {masters: {host: [why]}, workers: {host: [why]}, fuse:
     {host: [why]}, unreachable: [host], unintended: [name], report_only_problems: [line], actions:
     [line]}. A host in `masters` or `workers` restarts its processes; `fuse` remounts.
     masters and workers are the hosts in scope (--limit); `outside` are the inventory's others,
@@ -364,15 +361,16 @@ def alluxio_remediation_plan(hostvars, masters, workers, cluster, restart=False,
             if check["ok"]:
                 continue
             line = "%s: %s" % (check["check"], check["detail"])
-            if check["check"].startswith(NOT_BY_RESTART):
-                plan["report_only_problems"].append("%s %s" % (host, line))
-            elif check["check"].startswith("FUSE "):
+            remedy = check.get("remedy")
+            if remedy == "remount_fuse":
                 add("fuse", host, line)
-            else:
+            elif remedy == "restart_processes":
                 if host in masters:
                     add("masters", host, line)
                 if host in workers:
                     add("workers", host, line)
+            else:  # report (or a check of an older host_health without a remedy): no restart helps
+                plan["report_only_problems"].append("%s %s" % (host, line))
     for master in masters:
         if master_down and master not in plan["unreachable"]:
             add("masters", master, "the master's REST API does not answer")

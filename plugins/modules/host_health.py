@@ -15,11 +15,14 @@ version_added: "0.1.0"
 description:
   - Reads, in one call, what an operator checks by hand on an Alluxio host, and returns one line
     per check with its verdict; changes nothing.
+  - Each check is a typed record (I(kind), I(target), I(ok), I(detail), I(remedy)) that a repair
+    decides from, never from its wording.
   - Services are active; each service's JVM runs once and is the unit's main process (a second
-    JVM of the same main class is C(duplicated); an Alluxio JVM of I(user) that no checked unit
-    owns is C(orphaned)); the ports listen; each FUSE mount is mounted and answers C(stat) within
-    I(stat_timeout) seconds; the ramdisk is a tmpfs of the configured size; the file systems of
-    I(free_space) have that much free.
+    JVM of the same main class is C(duplicated); a server JVM (one of I(server_main_classes)) of
+    I(user) that no checked unit owns is C(orphaned)). Any other Alluxio JVM of I(user) is a client
+    (shell, fsadmin, runTests, a load job) and is listed as C(clients running), never a problem.
+  - The ports listen; each FUSE mount is mounted and answers C(stat) within I(stat_timeout) seconds;
+    the ramdisk is a tmpfs of the configured size; the file systems of I(free_space) have that much free.
   - Returns the Alluxio JVMs it found with their owner unit, so a repair can end leftovers by
     PID (with their start time, which tells a reused PID).
   - Returns the Alluxio FUSE mounts in place (each FUSE JVM of I(user), with its mount point,
@@ -34,6 +37,14 @@ options:
     description: Unit name to the Alluxio main class its JVM runs (C(alluxio-master.service) -> C(alluxio.master.AlluxioMaster)).
     type: dict
     default: {}
+  server_main_classes:
+    description:
+      - Main classes of the Alluxio server processes (master, job master, worker, job worker, proxy, FUSE).
+        Only these can be C(duplicated) or C(orphaned); other Alluxio JVMs are clients.
+      - Empty counts every Alluxio JVM of I(user) as a server (the behaviour before this option).
+    type: list
+    elements: str
+    default: []
   user:
     description: The user the Alluxio JVMs run as; only its JVMs are counted.
     type: str
@@ -91,13 +102,20 @@ healthy:
   returned: always
   type: bool
 checks:
-  description: One entry per check, in the order above.
+  description:
+    - One typed record per check, in the order above.
+    - C(kind) is one of C(service), C(server_jvm), C(port), C(fuse), C(ramdisk), C(space), C(user), C(clients);
+      C(target) the unit, main class, port, mount point or path checked; C(remedy) what repairs a failed
+      check (C(restart_processes), C(remount_fuse), C(report) when no restart helps; C(none) when it is ok);
+      C(check) the line a table shows.
   returned: always
   type: list
   elements: dict
   sample:
-    - {check: "service alluxio-worker.service", ok: true, detail: "active, pid 812"}
-    - {check: "FUSE /mnt/alluxio-fuse", ok: false, detail: "mounted, but Transport endpoint is not connected"}
+    - {check: "service alluxio-worker.service", kind: service, target: alluxio-worker.service, ok: true,
+       detail: "active, pid 812", remedy: none}
+    - {check: "FUSE /mnt/alluxio-fuse", kind: fuse, target: /mnt/alluxio-fuse, ok: false,
+       detail: "mounted, but Transport endpoint is not connected", remedy: remount_fuse}
 problems:
   description: Each failed check as one line, its name then its detail.
   returned: always
@@ -129,14 +147,25 @@ from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, format_size, parse_size
 
 
+# What each kind of check is called in the table, and what repairs it when it fails:
+# restart_processes (the host's Alluxio processes restart), remount_fuse, or report (no restart helps).
+LABELS = {"service": "service", "server_jvm": "JVM", "port": "port", "fuse": "FUSE", "ramdisk": "ramdisk",
+          "space": "free space", "user": "user", "clients": "clients running:"}
+REMEDIES = {"service": "restart_processes", "server_jvm": "restart_processes", "port": "restart_processes",
+            "fuse": "remount_fuse", "ramdisk": "restart_processes", "space": "report", "user": "report",
+            "clients": "none"}
+
+
 class Health(object):
     def __init__(self, module):
         self.module = module
         self.checks = []
         self.fuse_in_place = []
 
-    def add(self, check, ok, detail):
-        self.checks.append({"check": check, "ok": bool(ok), "detail": detail})
+    def add(self, kind, target, ok, detail):
+        """One typed check: the planner reads kind and remedy; check is the line the table shows."""
+        self.checks.append({"check": "%s %s" % (LABELS[kind], target), "kind": kind, "target": target, "ok": bool(ok),
+                            "detail": detail, "remedy": "none" if ok else REMEDIES[kind]})
 
     def unit_states(self, units):
         if not units:
@@ -147,7 +176,7 @@ class Health(object):
         shown = parse_systemctl_show(out)
         return dict((unit, shown.get(unit, {})) for unit in units)
 
-    def services(self, services, fuse_units, uid):
+    def services(self, services, fuse_units, uid, server_main_classes=None):
         jvms = alluxio_jvms(uid=uid)
         fuse_args = dict((jvm["pid"], fuse_process_args(read_text("/proc/%d/cmdline" % jvm["pid"]).split("\0")))
                          for jvm in jvms if jvm["main_class"] == FUSE_MAIN_CLASS)
@@ -170,57 +199,65 @@ class Health(object):
             if active and not any(jvm["unit"] == unit for jvm in mine):
                 detail += ", but its JVM (%s) is not running as %s" % (main_class, self.module.params["user"])
                 active = False
-            self.add("service %s" % unit, active, detail)
+            self.add("service", unit, active, detail)
             if len(mine) > 1:
-                self.add("JVM %s" % main_class, False, "duplicated: pids %s" % ", ".join(str(j["pid"]) for j in mine))
+                self.add("server_jvm", main_class, False, "duplicated: pids %s" % ", ".join(str(j["pid"]) for j in mine))
         by_hand = set(m["pid"] for m in self.fuse_in_place if m["unit"] is None)
+        servers = set(server_main_classes or [])
+        clients = []
         for jvm in jvms:
-            # A FUSE process started by hand serves its mount (checked with the FUSE mounts).
-            if jvm["unit"] is None and jvm["pid"] not in by_hand:
-                self.add("JVM %s" % jvm["main_class"], False, "orphaned: pid %d belongs to no Alluxio unit" % jvm["pid"])
+            if jvm["unit"] is not None or jvm["pid"] in by_hand:
+                continue  # a FUSE process started by hand serves its mount (checked with the FUSE mounts)
+            if servers and jvm["main_class"] not in servers:
+                clients.append(jvm)
+            else:
+                self.add("server_jvm", jvm["main_class"], False, "orphaned: pid %d belongs to no Alluxio unit" % jvm["pid"])
+        if clients:
+            self.add("clients", str(len(clients)), True, ", ".join("%s pid %d" % (j["main_class"], j["pid"]) for j in clients))
         return jvms
 
     def ports(self, ports):
         listening = listening_ports([read_text("/proc/net/tcp"), read_text("/proc/net/tcp6")])
         for port in ports:
-            self.add("port %d" % port, port in listening, "listening" if port in listening else "nothing listens")
+            self.add("port", str(port), port in listening, "listening" if port in listening else "nothing listens")
 
     def fuse(self, mount_points, mounts):
         for mount_point in mount_points:
             mount = mount_at(mounts, mount_point)
             if not mount or not mount["fstype"].startswith("fuse"):
-                self.add("FUSE %s" % mount_point, False, "not mounted")
+                self.add("fuse", mount_point, False, "not mounted")
                 continue
             trouble = path_responds(self.module.run_command, mount_point, self.module.params["stat_timeout"])
-            self.add("FUSE %s" % mount_point, trouble is None, "mounted, " + (trouble or "answers"))
+            self.add("fuse", mount_point, trouble is None, "mounted, " + (trouble or "answers"))
 
     def ramdisk(self, path, size, mounts):
         mount = mount_at(mounts, path)
         if not mount:
-            self.add("ramdisk %s" % path, False, "not mounted")
+            self.add("ramdisk", path, False, "not mounted")
             return
         found = mount_size_bytes(mount["options"])
         ok = mount["fstype"] in ("tmpfs", "ramfs") and (size is None or found == size)
         detail = "%s of %s" % (mount["fstype"], format_size(found) if found else "no size")
         if size is not None and found != size:
             detail += ", configured %s" % format_size(size)
-        self.add("ramdisk %s" % path, ok, detail)
+        self.add("ramdisk", path, ok, detail)
 
     def free_space(self, wanted):
         for path, minimum in sorted(wanted.items()):
             try:
                 stats = os.statvfs(path)
             except OSError as exc:
-                self.add("free space %s" % path, False, exc.strerror)
+                self.add("space", path, False, exc.strerror)
                 continue
             free = stats.f_bavail * stats.f_frsize
-            self.add("free space %s" % path, free >= minimum, "%s free, %s wanted" % (format_size(free), format_size(minimum)))
+            self.add("space", path, free >= minimum, "%s free, %s wanted" % (format_size(free), format_size(minimum)))
 
 
 def main():
     module = AnsibleModule(
         argument_spec=dict(
             services=dict(type="dict", default={}),
+            server_main_classes=dict(type="list", elements="str", default=[]),
             user=dict(type="str", default="alluxio"),
             ports=dict(type="list", elements="int", default=[]),
             fuse_mounts=dict(type="list", elements="str", default=[]),
@@ -244,11 +281,11 @@ def main():
         uid = None
     health = Health(module)
     if uid is None:
-        health.add("user %s" % params["user"], False, "no such user")
+        health.add("user", params["user"], False, "no such user")
         jvms = []
     else:
         fuse_units = dict((mp, fuse_unit_name(mp)) for mp in params["fuse_mounts"])
-        jvms = health.services(params["services"], fuse_units, uid)
+        jvms = health.services(params["services"], fuse_units, uid, params["server_main_classes"])
     health.ports(params["ports"])
     mounts = parse_mountinfo(read_text("/proc/self/mountinfo"))
     in_place = [m["mount_point"] for m in health.fuse_in_place if m["mount_point"] not in params["fuse_mounts"]]

@@ -49,6 +49,36 @@ def test_remediate_leaves_a_healthy_cluster_alone(data):
     assert main_pid("lab-worker1", "alluxio-worker.service") == pids
 
 
+# An operator's `alluxio fs cat` held by a slow reader: a client JVM of the alluxio user that no
+# unit owns. Started in its own session; the PID is the lab host's own, and is used there.
+SLOW_CLIENT = ("cd /; setsid sh -c '" + ALLUXIO_CLI + " fs cat /remediate/r.bin | (sleep 300; cat >/dev/null)' "
+               "</dev/null >/dev/null 2>&1 & echo $!")
+CLIENT_JVM = "ps -u alluxio -o args= | grep -c '[F]ileSystemShell'"
+
+
+def test_clients_running_are_listed_and_never_a_reason_to_restart(data):
+    clients = {name: on(name, SLOW_CLIENT).stdout.strip() for name in ("lab-master", "lab-worker1")}
+    try:
+        assert all(pid.isdigit() for pid in clients.values()), clients
+        assert all(wait_for(lambda n=name: on(n, CLIENT_JVM).stdout.strip() == "1", 60) for name in clients)
+        master = main_pid("lab-master", "alluxio-master.service")
+        health = playbook(HEALTH)
+        assert "FAIL " not in health.stdout
+        assert "ok    lab-master     clients running: 1" in health.stdout, health.stdout[-3000:]
+        assert "ok    lab-worker1    clients running: 1" in health.stdout
+        res, _seconds = remediate()
+        assert "healthy: nothing to do" in res.stdout
+        assert all(c["changed"] == 0 for c in res.recap.values()), res.recap
+        assert main_pid("lab-master", "alluxio-master.service") == master
+        for name, pid in clients.items():
+            assert on(name, f"kill -0 {pid}").returncode == 0, name
+            assert on(name, CLIENT_JVM).stdout.strip() == "1", name
+    finally:
+        for name, pid in clients.items():
+            if pid.isdigit():
+                on(name, f"kill -- -{pid} 2>/dev/null")
+
+
 def test_health_names_a_stopped_worker_and_report_only_changes_nothing(data):
     on("lab-worker2", "systemctl stop alluxio-worker.service")
     try:

@@ -4,6 +4,7 @@ import pytest
 from ansible_collections.alnair.alluxio.plugins.filter.alluxio import (
     alluxio_health_table, alluxio_recorded_fuse_mounts, alluxio_remediation_plan)
 from ansible_collections.alnair.alluxio.plugins.module_utils import alluxio_host as host
+from ansible_collections.alnair.alluxio.plugins.modules import host_health
 
 WORKER_ARGV = ["/usr/bin/java", "-cp", "/etc/alluxio/:/opt/alluxio/current/assembly/alluxio-server-2.9.6.jar",
                "-Dalluxio.home=/opt/alluxio/current", "-Xmx4g", "alluxio.worker.AlluxioWorker"]
@@ -63,9 +64,14 @@ def test_summary_table_names_every_failed_check_and_unreachable_host():
     assert alluxio_health_table({}, [], {"reachable": False})[0].startswith("FAIL  cluster")
 
 
+# The remedy host_health gives each kind of failed check, by the first word of its table label.
+REMEDY_OF = dict((label.split()[0], host_health.REMEDIES[kind]) for kind, label in host_health.LABELS.items())
+
+
 def health(*failed):
-    checks = [{"check": "service alluxio-worker.service", "ok": True, "detail": "active, pid 5"}]
-    return {"alluxio_health": {"checks": checks + [{"check": c, "ok": False, "detail": "bad"} for c in failed]}}
+    checks = [{"check": "service alluxio-worker.service", "ok": True, "detail": "active, pid 5", "remedy": "none"}]
+    return {"alluxio_health": {"checks": checks + [{"check": c, "ok": False, "detail": "bad", "remedy": REMEDY_OF[c.split()[0]]}
+                                                   for c in failed]}}
 
 
 def test_remediation_plan_restarts_only_what_is_broken():
@@ -161,3 +167,39 @@ def test_remediation_plan_table(case):
     assert (set(plan["masters"]), set(plan["workers"]), set(plan["fuse"])) == (masters, workers, fuse)
     nothing = not masters and not workers and not fuse and not plan["report_only_problems"]
     assert (plan["actions"] == ["healthy: nothing to do"]) == nothing
+
+
+class FakeModule:
+    """What host_health's Health reads from AnsibleModule: params and systemctl show output."""
+    def __init__(self, shown):
+        self.params = {"user": "alluxio", "stat_timeout": 5}
+        self.shown = shown
+
+    def run_command(self, args):
+        out = "".join("Id=%s\nActiveState=active\nMainPID=%d\n\n" % (unit, pid) for unit, pid in self.shown.items())
+        return 0, out, ""
+
+    def fail_json(self, **kw):
+        raise AssertionError(kw)
+
+
+SERVERS = ["alluxio.master.AlluxioMaster", "alluxio.master.AlluxioJobMaster", "alluxio.worker.AlluxioWorker",
+           "alluxio.worker.AlluxioJobWorker", "alluxio.proxy.AlluxioProxy", "alluxio.fuse.AlluxioFuse"]
+
+
+@pytest.mark.parametrize("stray,kind,ok", [
+    ("alluxio.cli.fs.FileSystemShell", "clients", True),     # an operator's `alluxio fs cat`
+    ("alluxio.cli.fsadmin.FileSystemAdminShell", "clients", True),
+    ("alluxio.cli.TestRunner", "clients", True),              # runTests
+    ("alluxio.worker.AlluxioWorker", "server_jvm", False),    # a worker JVM no unit owns (left from a stop)
+])
+def test_only_server_jvms_are_orphaned_clients_are_listed(monkeypatch, stray, kind, ok):
+    jvms = [{"pid": 10, "main_class": "alluxio.master.AlluxioMaster", "uid": 2001, "start_ticks": 1},
+            {"pid": 20, "main_class": stray, "uid": 2001, "start_ticks": 2}]
+    monkeypatch.setattr(host_health, "alluxio_jvms", lambda uid: [dict(j) for j in jvms])
+    health = host_health.Health(FakeModule({"alluxio-master.service": 10}))
+    health.services({"alluxio-master.service": "alluxio.master.AlluxioMaster"}, {}, 2001, SERVERS)
+    extra = [c for c in health.checks if c["kind"] != "service"]
+    assert [(c["kind"], c["ok"]) for c in extra] == [(kind, ok)]
+    assert extra[0]["remedy"] == ("none" if ok else "restart_processes")
+    assert all(c["ok"] for c in health.checks if c["kind"] == "service")
