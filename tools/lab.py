@@ -613,13 +613,31 @@ def cmd_down(args) -> int:
     points = mount_points()
     leftovers += [f"mount {p}" for p in points if p.startswith(str(STATE_DIR))]
     if not leftovers:
-        shutil.rmtree(STATE_DIR, ignore_errors=True)
+        remove_state_dir()
         if args.inventory.exists():
             args.inventory.unlink()
         log(f"lab down in {time.monotonic() - started:.1f} s: nothing left")
         return 0
     log("lab down left these behind:\n  - " + "\n  - ".join(leftovers))
     return 1
+
+
+# What `up` creates in the state directory; `down` removes these and nothing else (the directory
+# itself only when that leaves it empty).
+STATE_ENTRIES = ("hosts", "shared", "known_hosts", "state.json", "state.tmp")
+
+
+def remove_state_dir() -> None:
+    for entry in STATE_ENTRIES:
+        path = STATE_DIR / entry
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.exists() or path.is_symlink():
+            path.unlink()
+    try:
+        STATE_DIR.rmdir()
+    except OSError:
+        pass  # not empty: what is left there is not the lab's
 
 
 def cmd_status(_args) -> int:

@@ -196,14 +196,15 @@ def measure_accuracy(runs, directory, size_text):
     from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import parse_size
     size, block = parse_size(size_text), 1 << 20
     Path(directory).mkdir(parents=True, exist_ok=True)
-    files = {"module": Path(directory) / "module.bin", "fio": Path(directory) / "fio.bin"}
+    module_file = bench.ScratchFile(directory, "module")
+    files = {"fio": Path(directory) / "fio.bin"}
 
     def module_pass(write):
-        done = bench.transfer(str(files["module"]), size, block, True, write)
+        done = bench.transfer(module_file, size, block, True, write)
         return done["bytes"] * 1e9 / done["ns"]
 
     def fio_pass(write):
-        target = files["fio"] if write else files["module"]
+        target = files["fio"] if write else Path(module_file.path)
         if write and target.exists():
             target.unlink()
         out = subprocess.run(bench.fio_command(str(target), size, block, True, write),
@@ -224,6 +225,7 @@ def measure_accuracy(runs, directory, size_text):
             print(f"run {index + 1}: " + ", ".join(f"{k[0]} {k[1]} {v / 1e6:.1f} MB/s" for k, v in sorted(found.items())),
                   file=sys.stderr, flush=True)
     finally:
+        module_file.remove()
         for path in files.values():
             if path.exists():
                 path.unlink()

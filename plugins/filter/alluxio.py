@@ -344,7 +344,8 @@ def alluxio_remediation_plan(hostvars, masters, workers, cluster, restart=False,
     serving); a broken master still restarts. Unintended workers (registered, not in the
     inventory) are only named unless remove_unintended."""
     by_name = dict(zip(alluxio_hostnames(hostvars, workers), workers))
-    plan = {"masters": {}, "workers": {}, "fuse": {}, "fuse_not_in_inventory": {}, "unreachable": [], "unintended": [],
+    plan = {"masters": {}, "workers": {}, "fuse": {}, "fuse_not_in_inventory": {}, "fuse_refused": {}, "unreachable": [],
+            "unintended": [],
             "report_only_problems": []}
 
     def add(kind, host, why):
@@ -396,6 +397,9 @@ def alluxio_remediation_plan(hostvars, masters, workers, cluster, restart=False,
             extra = recorded[len(inventory_mounts):]
             if extra:
                 plan["fuse_not_in_inventory"][host] = ["%s (alluxio:%s)" % (m["mount_point"], m["alluxio_path"]) for m in extra]
+        refused = alluxio_recorded_fuse_mounts(inventory_mounts, in_place, refused=True)
+        if refused:
+            plan["fuse_refused"][host] = ["%s (%s)" % (m["mount_point"], m["why"]) for m in refused]
     for kind in ("masters", "workers", "fuse"):
         plan[kind] = dict((host, sorted(set(why))) for host, why in plan[kind].items())
     actions = []
@@ -407,6 +411,8 @@ def alluxio_remediation_plan(hostvars, masters, workers, cluster, restart=False,
         actions.append("remount FUSE on %s (%s)" % (host, "; ".join(why)))
     for host, mounts in sorted(plan["fuse_not_in_inventory"].items()):
         actions.append("FUSE mounts in place on %s, not in the inventory, put back as units: %s" % (host, ", ".join(mounts)))
+    for host, mounts in sorted(plan["fuse_refused"].items()):
+        actions.append("FUSE processes on %s claim mounts that are not put back: %s" % (host, ", ".join(mounts)))
     actions += ["not reachable, left alone: %s" % host for host in plan["unreachable"]]
     if remove_unintended:
         actions += ["take out unintended worker %s (decommission, then stop)" % name for name in plan["unintended"]]
@@ -418,18 +424,26 @@ def alluxio_remediation_plan(hostvars, masters, workers, cluster, restart=False,
     return plan
 
 
-def alluxio_recorded_fuse_mounts(inventory_mounts, in_place):
+def alluxio_recorded_fuse_mounts(inventory_mounts, in_place, refused=False):
     """The FUSE mounts remediate.yml takes down with a worker and puts back: the inventory's
     (alluxio_fuse_mounts), then those found in place at other mount points (host_health's
-    fuse_in_place, e.g. mounted by hand), with the Alluxio path and options they ran with."""
+    fuse_in_place, e.g. mounted by hand), with the Alluxio path and options they ran with, unless
+    host_health found a reason not to (its refused field: a forged command line, a system
+    directory, outside alluxio_fuse_mount_roots). With refused=true: [{mount_point, why}] of those."""
     recorded = list(inventory_mounts or [])
     known = set(mount.get("mount_point") for mount in recorded)
+    turned_down = []
     for found in in_place or []:
-        if found.get("mount_point") and found["mount_point"] not in known:
-            known.add(found["mount_point"])
+        if not found.get("mount_point") or found["mount_point"] in known:
+            continue
+        known.add(found["mount_point"])
+        why = found.get("refused")
+        if why:
+            turned_down.append({"mount_point": found["mount_point"], "why": why})
+        else:
             recorded.append({"mount_point": found["mount_point"], "alluxio_path": found.get("alluxio_path") or "/",
                              "options": list(found.get("options") or [])})
-    return recorded
+    return turned_down if refused else recorded
 
 
 def alluxio_phase_times(phases):

@@ -9,12 +9,14 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import binascii
 import errno
 import json
 import math
 import mmap
 import os
 import socket
+import stat
 import time
 
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import listening_ports, read_text
@@ -93,25 +95,67 @@ def aligned_buffer(size):
     return buf
 
 
-def _open(path, flags, direct):
-    if direct:
-        flags |= os.O_DIRECT
-    return os.open(path, flags, 0o644)
+class ScratchFile(object):
+    """A file a benchmark writes in a target directory (which may be shared: an NFS export, a
+    scratch directory). It gets a random name, is created with O_EXCL|O_NOFOLLOW (a planted
+    symlink or file is never followed, truncated or overwritten), is read back only while it is
+    still the file created, and is removed only then."""
+
+    def __init__(self, directory, prefix):
+        self.path = os.path.join(directory, "%s-%s" % (prefix, binascii.hexlify(os.urandom(8)).decode("ascii")))
+        self.identity = None
+
+    def create(self, extra_flags=0):
+        """A new file (the old one removed first: some file systems, Alluxio FUSE, cannot truncate)."""
+        self.remove()
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | extra_flags, 0o600)
+        self.identity = self._identity(os.fstat(fd))
+        return fd
+
+    def open_read(self, extra_flags=0):
+        fd = os.open(self.path, os.O_RDONLY | os.O_NOFOLLOW | extra_flags)
+        if self.identity is not None and self._identity(os.fstat(fd)) != self.identity:
+            os.close(fd)
+            raise BenchError("%s was replaced by another file while it was measured" % self.path)
+        return fd
+
+    def adopt(self):
+        """Record the file another program (fio) created at the path, if it is a regular file."""
+        try:
+            found = os.lstat(self.path)
+        except OSError:
+            return
+        if stat.S_ISREG(found.st_mode):
+            self.identity = self._identity(found)
+
+    def remove(self):
+        """Remove the file only if it is still the one created here."""
+        if self.identity is None:
+            return
+        try:
+            found = os.lstat(self.path)
+        except OSError:
+            found = None
+        if found is not None and stat.S_ISREG(found.st_mode) and self._identity(found) == self.identity:
+            os.unlink(self.path)
+        self.identity = None
+
+    @staticmethod
+    def _identity(found):
+        return (found.st_dev, found.st_ino)
 
 
-def transfer(path, size, block, direct, write):
-    """Write (or read) size bytes of path sequentially in block-sized requests from (into) a
-    page-aligned buffer. Returns {bytes, ns, latencies_ns}; a write ends with fsync."""
+def transfer(scratch, size, block, direct, write):
+    """Write (or read) size bytes of a ScratchFile sequentially in block-sized requests from (into)
+    a page-aligned buffer. Returns {bytes, ns, latencies_ns}; a write ends with fsync."""
     buf = aligned_buffer(block) if write else mmap.mmap(-1, block)
     view = memoryview(buf)
     latencies = []
     if not write and not direct:
-        drop_cache(path)
+        drop_cache(scratch)
     request = os.pwritev if write else os.preadv
-    if write and os.path.exists(path):
-        # A new file each time: some file systems (Alluxio FUSE) cannot truncate an old one.
-        os.unlink(path)
-    fd = _open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC if write else os.O_RDONLY, direct)
+    flags = os.O_DIRECT if direct else 0
+    fd = scratch.create(flags) if write else scratch.open_read(flags)
     try:
         started = time.perf_counter_ns()
         for offset in range(0, size, block):
@@ -128,14 +172,14 @@ def transfer(path, size, block, direct, write):
         view.release()
         buf.close()
     if write and not direct:
-        drop_cache(path)
+        drop_cache(scratch)
     return {"bytes": size, "ns": elapsed, "latencies_ns": latencies}
 
 
-def drop_cache(path):
+def drop_cache(scratch):
     """The fallback for file systems without O_DIRECT: write back, then ask the kernel to drop
     the file's pages, so the next read comes from the storage."""
-    fd = os.open(path, os.O_RDONLY)
+    fd = scratch.open_read()
     try:
         os.fdatasync(fd)
         os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
@@ -145,10 +189,10 @@ def drop_cache(path):
 
 def probe_direct(directory, block):
     """'direct' when O_DIRECT I/O of this block size works in directory, else the reason it does not."""
-    path = os.path.join(directory, ".alnair-bench-probe-%d" % os.getpid())
+    probe = ScratchFile(directory, ".alnair-bench-probe")
     try:
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_DIRECT, 0o644)
+            fd = probe.create(os.O_DIRECT)
         except OSError as exc:
             if exc.errno == errno.EINVAL:
                 return "the file system refuses O_DIRECT"
@@ -165,8 +209,7 @@ def probe_direct(directory, block):
             buf.close()
         return "direct"
     finally:
-        if os.path.exists(path):
-            os.unlink(path)
+        probe.remove()
 
 
 def check_target(path, size, blocks, direct_policy, responds):

@@ -55,3 +55,18 @@ def fuse_mount_problems(mount_point, alluxio_path, options, state, libfuse_versi
     if state in ("mounted", "remounted") and libfuse_version == 3 and "direct_io" in options:
         problems.append("option direct_io is refused by libfuse 3 as a mount option (use libfuse_version 2, or drop it)")
     return problems
+
+
+def put_back_refusal(mount_point, roots, mounted, owned_by_user):
+    """Why a FUSE mount found in place (read from a process's command line, which anyone running
+    as the alluxio user can forge) must not be put back as a unit, or None. Its mount point must
+    not be a system directory, must be under one of roots, and must be an Alluxio FUSE mount now
+    or a directory the alluxio user owns already (nothing is ever chowned for it)."""
+    why = path_problem(mount_point)
+    if why:
+        return "mount point %s" % why
+    if not any(mount_point == root or mount_point.startswith(root.rstrip("/") + "/") for root in roots):
+        return "not under alluxio_fuse_mount_roots (%s)" % ", ".join(roots)
+    if not mounted and not owned_by_user:
+        return "no Alluxio FUSE mount there, and the directory is not the alluxio user's"
+    return None

@@ -162,6 +162,8 @@ def alluxio_main_class(argv):
 
 
 FUSE_MAIN_CLASS = "alluxio.fuse.AlluxioFuse"
+# The file system type of an Alluxio FUSE mount in mountinfo; the collection acts on no other.
+ALLUXIO_FUSE_FSTYPE = "fuse.alluxio-fuse"
 _FUSE_VALUE_OPTIONS = {"-m": "mount_point", "--mount-point": "mount_point",
                        "-a": "alluxio_path", "--alluxio-path": "alluxio_path"}
 

@@ -130,13 +130,12 @@ results:
 """
 
 import errno
-import os
 import resource
 import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_bench import (
-    BenchError, check_target, default_route_interface, line_rate, memory_copy_rate, plausibility, probe_direct,
+    BenchError, ScratchFile, check_target, default_route_interface, line_rate, memory_copy_rate, plausibility, probe_direct,
     summarize, transfer)
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import path_responds, read_text
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, parse_size
@@ -150,7 +149,7 @@ def cpu_ns():
 def measure(path, size, blocks, repetitions, direct_policy, line_rate):
     ceiling = memory_copy_rate()
     results = []
-    test_file = os.path.join(path, ".alnair-bench-%d" % os.getpid())
+    test_file = ScratchFile(path, ".alnair-bench")
     try:
         for block in blocks:
             why_not = "direct" if direct_policy != "off" else "direct I/O switched off"
@@ -176,8 +175,7 @@ def measure(path, size, blocks, repetitions, direct_policy, line_rate):
                     entry["implausible"].append("%s: %s" % (direction, reason))
             results.append(entry)
     finally:
-        if os.path.exists(test_file):
-            os.unlink(test_file)
+        test_file.remove()
     return ceiling, results
 
 

@@ -106,21 +106,26 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_bench import (
-    BenchError, check_target, fio_command, parse_fio, spread)
+    BenchError, ScratchFile, check_target, fio_command, parse_fio, spread)
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import path_responds
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, parse_size
 
 
-def passes(module, fio, filename, size, block, direct, repetitions):
-    """Run the write and read passes; returns {write: [...], read: [...]} of parsed fio reports."""
+def passes(module, fio, scratch, size, block, direct, repetitions):
+    """Run the write and read passes; returns {write: [...], read: [...]} of parsed fio reports.
+    fio creates the file itself, at a random name; it is removed only while it is still that file."""
     found = {"write": [], "read": []}
     for _repetition in range(repetitions):
         for write in (True, False):
-            if write and os.path.exists(filename):
-                os.unlink(filename)
-            cmd = fio_command(filename, size, block, direct, write)
+            if write:
+                scratch.remove()
+                if os.path.lexists(scratch.path):
+                    raise BenchError("%s appeared from elsewhere: not writing over it" % scratch.path)
+            cmd = fio_command(scratch.path, size, block, direct, write)
             cmd[0] = fio
             rc, out, err = module.run_command(cmd)
+            if write:
+                scratch.adopt()
             if rc != 0:
                 raise BenchError("fio exited %d: %s" % (rc, (err or out).strip()[-500:]))
             found["write" if write else "read"].append(parse_fio(out, write))
@@ -158,7 +163,7 @@ def main():
         module.fail_json(msg="%s: %s" % (target["label"], exc), target=target)
     if params["repetitions"] < 1:
         module.fail_json(msg="repetitions must be at least 1", target=target)
-    filename = os.path.join(params["path"], ".alnair-fio-%d" % os.getpid())
+    scratch = ScratchFile(params["path"], ".alnair-fio")
     try:
         check_target(params["path"], size, [block], "required" if params["direct"] else "off",
                      lambda path: path_responds(module.run_command, path))
@@ -166,12 +171,11 @@ def main():
             module.exit_json(changed=False, target=target, msg="target checked, nothing measured")
         version = module.run_command([fio, "--version"])[1].strip()
         started = time.time()
-        found = passes(module, fio, filename, size, block, params["direct"], params["repetitions"])
+        found = passes(module, fio, scratch, size, block, params["direct"], params["repetitions"])
     except (BenchError, OSError, ValueError, KeyError) as exc:
         module.fail_json(msg="%s: %s" % (target["label"], exc), target=target)
     finally:
-        if os.path.exists(filename):
-            os.unlink(filename)
+        scratch.remove()
     entry = {"block_bytes": block, "mode": "direct" if params["direct"] else "buffered",
              "write": side(found["write"]), "read": side(found["read"])}
     module.exit_json(changed=False, target=target, fio_version=version, results=[entry], started=started,

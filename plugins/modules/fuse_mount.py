@@ -22,8 +22,11 @@ description:
     C(/proc)) with what is wanted, not only whether something is mounted there.
   - A stale mount (C(stat) fails with C(ENOTCONN), "Transport endpoint is not connected", or hangs)
     is unmounted lazily and mounted again.
-  - Refuses, before changing anything, a relative mount point, a mount point used by another file
-    system, a non-empty directory (unless I(allow_non_empty)), an option the libfuse version refuses
+  - Refuses, before changing anything, a relative or not normalised mount point, a system directory
+    (C(/), C(/etc), C(/usr), C(/mnt)...), a mount point used by another file system (it acts only on
+    C(fuse.alluxio-fuse) mounts; an sshfs there is left alone, also by I(state=absent)), an existing
+    directory the FUSE process's user does not own (only a mount point it creates is given to that
+    user), a non-empty directory (unless I(allow_non_empty)), an option the libfuse version refuses
     (C(direct_io) with libfuse 3), an I(alluxio_path) that is not a directory of the Alluxio
     namespace, C(allow_other) for a non-root unit user without
     C(user_allow_other) in C(/etc/fuse.conf), and a host without FUSE.
@@ -147,11 +150,9 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_checks import fuse_mount_problems
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_shell import DEFAULT_HOME, ShellError, is_directory
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import (
-    FUSE_UNIT_TEMPLATE, fuse_process_args, fuse_unit_name, fuse_user_allow_other, mount_at, parse_mountinfo, path_responds, read_text)
+    ALLUXIO_FUSE_FSTYPE, FUSE_UNIT_TEMPLATE, fuse_process_args, fuse_unit_name, fuse_user_allow_other, mount_at, parse_mountinfo, path_responds, read_text)
 
 UNIT_DIR = "/etc/systemd/system"
-# The file system type of an Alluxio FUSE mount (mountinfo); fuse_mount acts on no other.
-ALLUXIO_FUSE_FSTYPE = "fuse.alluxio-fuse"
 LIB_DIRS = ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/lib64", "/lib"]
 LIBFUSE = {2: "libfuse.so.2", 3: "libfuse3.so.3"}
 
@@ -376,15 +377,12 @@ class FuseMount(object):
         point = self.point_situation(unit_user) if not found["mounted"] else None
         steps = decide(params["state"], found, env_now == wanted_env, env_now is not None,
                        (params["alluxio_path"], params["options"]), point, params["allow_non_empty"], self.mount_point)
-        owner = _user_ids(unit_user)
         actions = {
             "stop": ("stopped %s" % self.unit, self.systemctl, "stop", self.unit),
             "unmount_stale": ("unmounted the stale mount", self.lazy_unmount),
             "disable": ("disabled %s" % self.unit, self.systemctl, "disable", self.unit),
             "remove_env": ("removed %s" % self.env_file, self.remove_env),
             "create_point": ("created %s" % self.mount_point, self.make_mount_point, unit_user),
-            "chown_point": ("gave %s to %s" % (self.mount_point, unit_user), os.chown, self.mount_point,
-                            owner[0] if owner else -1, owner[1] if owner else -1),
             "write_env": ("wrote %s" % self.env_file, self.write_env, wanted_env),
             "enable": ("enabled %s" % self.unit, self.systemctl, "enable", self.unit),
             "start": ("started %s" % self.unit, self.systemctl, "start", self.unit),
@@ -413,7 +411,7 @@ def decide(state, found, env_matches, env_exists, wanted_args, point, allow_non_
     env_matches / env_exists: the unit's drop-in holds the wanted arguments / exists at all.
     point: for a mount point with no mount, exists, is_dir, empty, owner_ok (None when mounted).
     Returns step names: stop, unmount_stale, unmount_leftover, disable, remove_env,
-    check_alluxio_path, create_point, chown_point, write_env, enable, start, restart.
+    check_alluxio_path, create_point, write_env, enable, start, restart.
     Raises FuseError for what it will not do.
     """
     if found["fstype"] and found["fstype"] != ALLUXIO_FUSE_FSTYPE:
@@ -449,8 +447,10 @@ def decide(state, found, env_matches, env_exists, wanted_args, point, allow_non_
             if not point["empty"] and not allow_non_empty:
                 raise FuseError("%s is not empty: refusing to hide its content under a mount (set allow_non_empty)" % mount_point)
             if not point["owner_ok"]:
-                # fusermount lets a user mount only on a directory it may write.
-                steps.append("chown_point")
+                # fusermount lets a user mount only on a directory it owns; a directory the module
+                # did not create is never given away (it could be anyone's, even a system one).
+                raise FuseError("%s exists and is not owned by the FUSE process's user: fuse_mount gives away only a "
+                                "mount point it creates; chown it yourself if it is meant for this mount" % mount_point)
     if not env_matches:
         steps.append("write_env")
     if found["stale"]:

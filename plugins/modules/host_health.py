@@ -69,6 +69,14 @@ options:
     description: Path to the free space its file system must have (an Alluxio size).
     type: dict
     default: {}
+  fuse_mount_roots:
+    description:
+      - Directories under which a FUSE mount found in place (a FUSE JVM's command line) may be put back by a
+        repair; it must also be an Alluxio FUSE mount now or a directory the user already owns, and not a
+        system directory. Others get a C(refused) reason in C(fuse_in_place).
+    type: list
+    elements: str
+    default: [/mnt]
   stat_timeout:
     description: Seconds a FUSE mount gets to answer C(stat).
     type: int
@@ -104,7 +112,8 @@ healthy:
 checks:
   description:
     - One typed record per check, in the order above.
-    - C(kind) is one of C(service), C(server_jvm), C(port), C(fuse), C(ramdisk), C(space), C(user), C(clients);
+    - C(kind) is one of C(service), C(server_jvm), C(port), C(fuse), C(ramdisk), C(space), C(user), C(clients),
+      C(fuse_claim) (a FUSE process whose mount point a repair must not take, reported only);
       C(target) the unit, main class, port, mount point or path checked; C(remedy) what repairs a failed
       check (C(restart_processes), C(remount_fuse), C(report) when no restart helps; C(none) when it is ok);
       C(check) the line a table shows.
@@ -122,12 +131,18 @@ problems:
   type: list
   elements: str
 fuse_in_place:
-  description: The Alluxio FUSE mounts in place, from the FUSE JVMs of I(user) (unit null when started by hand).
+  description:
+    - The Alluxio FUSE mounts in place, from the FUSE JVMs of I(user) (unit null when started by hand).
+    - C(mounted) tells whether an Alluxio FUSE file system is mounted at the mount point; when it is not,
+      C(owner_uid) is the owner of the directory there (null when it is not a directory). A command line can
+      be forged; these let a repair refuse to put a mount back where it never was.
+    - C(refused) says why a repair must not put that mount back (null when it may), see I(fuse_mount_roots).
   returned: always
   type: list
   elements: dict
   sample:
-    - {mount_point: /mnt/alluxio, alluxio_path: /, options: [allow_other], pid: 901, unit: alluxio-fuse@mnt-alluxio.service}
+    - {mount_point: /mnt/alluxio, alluxio_path: /, options: [allow_other], pid: 901, unit: alluxio-fuse@mnt-alluxio.service,
+       mounted: true, owner_uid: null, refused: null}
 jvms:
   description: Every Alluxio JVM of I(user), with the unit that owns it (null when orphaned).
   returned: always
@@ -139,21 +154,24 @@ jvms:
 
 import os
 import pwd
+import stat
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import (
-    FUSE_MAIN_CLASS, alluxio_jvms, fuse_process_args, fuse_unit_name, listening_ports, mount_at, mount_size_bytes, parse_mountinfo, parse_systemctl_show,
+    ALLUXIO_FUSE_FSTYPE, FUSE_MAIN_CLASS, alluxio_jvms, fuse_process_args, fuse_unit_name, listening_ports, mount_at,
+    mount_size_bytes, parse_mountinfo, parse_systemctl_show,
     path_responds, read_text)
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_checks import put_back_refusal
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, format_size, parse_size
 
 
 # What each kind of check is called in the table, and what repairs it when it fails:
 # restart_processes (the host's Alluxio processes restart), remount_fuse, or report (no restart helps).
 LABELS = {"service": "service", "server_jvm": "JVM", "port": "port", "fuse": "FUSE", "ramdisk": "ramdisk",
-          "space": "free space", "user": "user", "clients": "clients running:"}
+          "space": "free space", "user": "user", "clients": "clients running:", "fuse_claim": "FUSE claim"}
 REMEDIES = {"service": "restart_processes", "server_jvm": "restart_processes", "port": "restart_processes",
             "fuse": "remount_fuse", "ramdisk": "restart_processes", "space": "report", "user": "report",
-            "clients": "none"}
+            "clients": "none", "fuse_claim": "report"}
 
 
 class Health(object):
@@ -224,7 +242,7 @@ class Health(object):
     def fuse(self, mount_points, mounts):
         for mount_point in mount_points:
             mount = mount_at(mounts, mount_point)
-            if not mount or not mount["fstype"].startswith("fuse"):
+            if not mount or mount["fstype"] != ALLUXIO_FUSE_FSTYPE:
                 self.add("fuse", mount_point, False, "not mounted")
                 continue
             trouble = path_responds(self.module.run_command, mount_point, self.module.params["stat_timeout"])
@@ -265,6 +283,7 @@ def main():
             ramdisk_size=dict(type="str"),
             free_space=dict(type="dict", default={}),
             stat_timeout=dict(type="int", default=5),
+            fuse_mount_roots=dict(type="list", elements="str", default=["/mnt"]),
         ),
         required_together=[("ramdisk_path", "ramdisk_size")],
         supports_check_mode=True,
@@ -288,7 +307,25 @@ def main():
         jvms = health.services(params["services"], fuse_units, uid, params["server_main_classes"])
     health.ports(params["ports"])
     mounts = parse_mountinfo(read_text("/proc/self/mountinfo"))
-    in_place = [m["mount_point"] for m in health.fuse_in_place if m["mount_point"] not in params["fuse_mounts"]]
+    for found in health.fuse_in_place:
+        # What a repair needs to tell a real mount from a forged command line: is an Alluxio FUSE
+        # file system mounted there, and who owns the directory (read without entering a mount).
+        mount = mount_at(mounts, found["mount_point"])
+        found["mounted"] = bool(mount) and mount["fstype"] == ALLUXIO_FUSE_FSTYPE
+        found["owner_uid"] = None
+        if not found["mounted"]:
+            try:
+                st = os.lstat(found["mount_point"])
+                found["owner_uid"] = st.st_uid if stat.S_ISDIR(st.st_mode) else None
+            except OSError:
+                pass
+        found["refused"] = put_back_refusal(found["mount_point"], params["fuse_mount_roots"], found["mounted"],
+                                            uid is not None and found["owner_uid"] == uid)
+        if found["refused"]:
+            # A FUSE process whose mount is not one a repair may put back (perhaps a forged command line).
+            health.add("fuse_claim", found["mount_point"], False,
+                       "pid %d claims it, not put back: %s" % (found["pid"], found["refused"]))
+    in_place = [m["mount_point"] for m in health.fuse_in_place if not m["refused"] and m["mount_point"] not in params["fuse_mounts"]]
     health.fuse(params["fuse_mounts"] + in_place, mounts)
     if params["ramdisk_path"]:
         health.ramdisk(params["ramdisk_path"], ramdisk_size, mounts)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import ansible_runner
 import testinfra
+from testinfra.utils.ansible_runner import AnsibleRunner
 
 import labnet
 
@@ -162,8 +163,10 @@ def ssh(address, command):
 
 
 def forget_hosts():
-    """The lab was rebuilt: connections and inventories read before are stale."""
+    """The lab was rebuilt or grew: connections and inventories read before are stale (testinfra
+    keeps each inventory it read, by path)."""
     _HOSTS.clear()
+    AnsibleRunner._runners.clear()  # pylint: disable=protected-access
 
 
 # ------------------------------------------------------------------ the lab itself

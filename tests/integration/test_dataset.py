@@ -2,6 +2,7 @@
 import json
 import os
 
+import kubernetes_validate
 import pytest
 import yaml
 
@@ -59,13 +60,29 @@ def test_snippet_parses_with_kubernetes_field_names(loaded):
     doc = yaml.safe_load((loaded["k8s"] / f"{NAME}.yaml").read_text())
     volume, mount = doc["volumes"][0], doc["volumeMounts"][0]
     assert volume["name"] == mount["name"] == NAME
-    assert volume["hostPath"] == {"path": f"/mnt/alluxio-fuse/datasets/{NAME}", "type": "DirectoryOrCreate"}
+    assert volume["hostPath"] == {"path": f"/mnt/alluxio-fuse/datasets/{NAME}", "type": "Directory"}
     assert mount["mountPath"] == f"/data/{NAME}" and mount["readOnly"] is True
+    assert mount["mountPropagation"] == "HostToContainer"
     term = doc["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"][0]
     assert term["matchExpressions"] == [{"key": "kubernetes.io/hostname", "operator": "In",
                                          "values": ["lab-worker1", "lab-worker2"]}]
     # The hostPath is what the workers see.
     assert on("lab-worker2", f"ls /mnt/alluxio-fuse/datasets/{NAME}/small | wc -l").stdout.strip() == "1000"
+
+
+def test_snippet_is_valid_for_the_kubernetes_api(loaded):
+    """The snippet pasted into a Pod is valid against the Kubernetes schema (kubernetes-validate)."""
+    doc = yaml.safe_load((loaded["k8s"] / f"{NAME}.yaml").read_text())
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "train"},
+           "spec": {"volumes": doc["volumes"], "affinity": doc["affinity"],
+                    "containers": [{"name": "train", "image": "trainer:1", "volumeMounts": doc["volumeMounts"]}]}}
+    kubernetes_validate.validate(pod, "1.30", strict=True)
+    # The validator catches a misspelt field (the shape of mistake a hand-edited snippet has).
+    broken = json.loads(json.dumps(pod))
+    mount = broken["spec"]["containers"][0]["volumeMounts"][0]
+    mount["readonly"] = mount.pop("readOnly")
+    with pytest.raises(kubernetes_validate.ValidationError, match="'readonly' was unexpected"):
+        kubernetes_validate.validate(broken, "1.30", strict=True)
 
 
 def test_second_run_changes_nothing(loaded):

@@ -35,8 +35,10 @@ def test_up_refuses_without_root():
     where = tempfile.mkdtemp(prefix="alnair-lab-test-")
     tool = os.path.join(where, "lab.py")
     shutil.copy(REPO / "tools" / "lab.py", tool)
+    shutil.copy(REPO / "tools" / "labnet.py", os.path.join(where, "labnet.py"))
     os.chmod(where, 0o755)
     os.chmod(tool, 0o755)
+    os.chmod(os.path.join(where, "labnet.py"), 0o644)
     try:
         refused(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", str(tool), "up"],
                 "the lab must run as root")

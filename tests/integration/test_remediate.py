@@ -11,7 +11,7 @@ FUSE_UNIT = "alluxio-fuse@mnt-alluxio\\x2dfuse.service"
 
 
 @pytest.fixture(scope="module")
-def data(data):
+def data(cluster):
     # Checksummed data, persisted to the UFS (it must survive a lost ramdisk too).
     wrote = on("lab-master", f"head -c 8M /dev/urandom > /tmp/r.bin && chmod 644 /tmp/r.bin && sha256sum /tmp/r.bin | cut -c1-64 && "
                              f"{ALLUXIO_CLI} fs mkdir /remediate >/dev/null && {ALLUXIO_CLI} fs copyFromLocal /tmp/r.bin /remediate/r.bin >/dev/null && "
@@ -131,6 +131,32 @@ BY_HAND = ("mkdir -p /mnt/byhand && chown alluxio: /mnt/byhand; cd /; env -i PAT
            "-cp /etc/alluxio/:/opt/alluxio/current/integration/fuse/alluxio-fuse-2.9.6.jar -Dalluxio.home=/opt/alluxio/current "
            "-Dalluxio.conf.dir=/etc/alluxio -Dalluxio.logs.dir=/var/log/alluxio "
            "alluxio.fuse.AlluxioFuse -m /mnt/byhand -a /remediate -o allow_other </dev/null >/dev/null 2>&1 & echo $!")
+
+
+# A process of the alluxio user whose command line looks like a FUSE JVM mounting the namespace at
+# /usr/local/bin (early in root's PATH): python3 run as "java" with a script named like the main
+# class. remediate.yml must neither mount there nor chown the directory.
+FORGED = ("mkdir -p /tmp/forge && printf 'import time\\ntime.sleep(600)\\n' > /tmp/forge/alluxio.fuse.AlluxioFuse && "
+          "cd /tmp/forge && setsid setpriv --reuid=alluxio --regid=alluxio --init-groups -- bash -c "
+          "'exec -a java /usr/bin/python3 alluxio.fuse.AlluxioFuse -m /usr/local/bin -a /' </dev/null >/dev/null 2>&1 & echo $!")
+
+
+def test_a_forged_fuse_command_line_leads_to_no_mount_and_no_chown(data):
+    owner = "stat -c '%U:%G %a' /usr/local/bin"
+    before = on("lab-worker1", owner).stdout
+    pid = on("lab-worker1", FORGED).stdout.strip()  # the lab host's own PID, used there
+    assert pid.isdigit()
+    try:
+        assert wait_for(lambda: "alluxio.fuse.AlluxioFuse" in on("lab-worker1", f"tr '\\0' ' ' < /proc/{pid}/cmdline").stdout, 10)
+        res, _seconds = remediate(check=False)
+        assert "FAIL  lab-worker1    FUSE claim /usr/local/bin" in res.stdout, res.stdout[-3000:]
+        assert "claim mounts that are not put back: /usr/local/bin (mount point is the system directory" in res.stdout
+        assert on("lab-worker1", owner).stdout == before
+        assert " /usr/local/bin " not in on("lab-worker1", "cat /proc/self/mountinfo").stdout
+        assert on("lab-worker1", "systemctl is-enabled 'alluxio-fuse@usr-local-bin.service'").stdout.strip() != "enabled"
+    finally:
+        on("lab-worker1", f"kill {pid} 2>/dev/null; rm -rf /tmp/forge")
+    assert data_reads_back(data)
 
 
 def test_remediate_puts_back_a_fuse_mount_made_by_hand(data):

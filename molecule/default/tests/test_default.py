@@ -23,7 +23,8 @@ def test_units_run_as_alluxio_and_start_at_boot(host):
 
 def test_ports_listen(host):
     for port in PORTS.get(name_of(host), WORKER_PORTS):
-        assert host.socket(f"tcp://{port}").is_listening, port  # on any address
+        # On every address, IPv4 or IPv6 (Java binds the wildcard; ss shows it either way).
+        assert any(host.socket(f"tcp://{address}:{port}").is_listening for address in ("0.0.0.0", "::")), port
 
 
 def test_site_properties(host):

@@ -33,8 +33,6 @@ CASES = {
     "stopped unit, empty point": ("mounted", STOPPED, True, True, POINT_EMPTY, False, ["check_alluxio_path", "start"]),
     "first mount, point missing": ("mounted", NEVER_SET_UP, False, False, POINT_MISSING, False,
                                    ["check_alluxio_path", "create_point", "write_env", "enable", "start"]),
-    "first mount, point owned by another user": ("mounted", NEVER_SET_UP, False, False, POINT_FOREIGN_OWNER, False,
-                                                 ["check_alluxio_path", "chown_point", "write_env", "enable", "start"]),
     "non-empty point allowed": ("mounted", STOPPED, True, True, POINT_FULL, True, ["check_alluxio_path", "start"]),
     "running but not mounted": ("mounted", RUNNING_UNMOUNTED, True, True, POINT_EMPTY, False, ["check_alluxio_path", "restart"]),
     "other arguments running": ("mounted", OTHER_ARGS, True, True, None, False, ["check_alluxio_path", "restart"]),
@@ -64,6 +62,7 @@ REFUSALS = {
                                   "already used by another file system (fuse.sshfs)"),
     "point is a file": ("mounted", STOPPED, POINT_FILE, "exists and is not a directory"),
     "point not empty": ("mounted", STOPPED, POINT_FULL, "is not empty"),
+    "point owned by another user": ("mounted", NEVER_SET_UP, POINT_FOREIGN_OWNER, "is not owned by the FUSE process's user"),
 }
 
 

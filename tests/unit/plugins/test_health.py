@@ -64,13 +64,18 @@ def test_summary_table_names_every_failed_check_and_unreachable_host():
     assert alluxio_health_table({}, [], {"reachable": False})[0].startswith("FAIL  cluster")
 
 
-# The remedy host_health gives each kind of failed check, by the first word of its table label.
-REMEDY_OF = dict((label.split()[0], host_health.REMEDIES[kind]) for kind, label in host_health.LABELS.items())
+# The remedy host_health gives each kind of failed check, by its table label (the longest that fits).
+LABEL_REMEDIES = sorted(((label, host_health.REMEDIES[kind]) for kind, label in host_health.LABELS.items()),
+                        key=lambda pair: -len(pair[0]))
+
+
+def remedy_of(check):
+    return next(remedy for label, remedy in LABEL_REMEDIES if check.startswith(label + " "))
 
 
 def health(*failed):
     checks = [{"check": "service alluxio-worker.service", "ok": True, "detail": "active, pid 5", "remedy": "none"}]
-    return {"alluxio_health": {"checks": checks + [{"check": c, "ok": False, "detail": "bad", "remedy": REMEDY_OF[c.split()[0]]}
+    return {"alluxio_health": {"checks": checks + [{"check": c, "ok": False, "detail": "bad", "remedy": remedy_of(c)}
                                                    for c in failed]}}
 
 
@@ -203,3 +208,31 @@ def test_only_server_jvms_are_orphaned_clients_are_listed(monkeypatch, stray, ki
     assert [(c["kind"], c["ok"]) for c in extra] == [(kind, ok)]
     assert extra[0]["remedy"] == ("none" if ok else "restart_processes")
     assert all(c["ok"] for c in health.checks if c["kind"] == "service")
+
+
+@pytest.mark.parametrize("point,mounted,owned,why", [
+    ("/mnt/byhand", True, False, None),                  # a real mount made by hand
+    ("/mnt/empty", False, True, None),                   # its JVM died, the directory is the alluxio user's
+    ("/mnt/roots", False, False, "not the alluxio user's"),
+    ("/usr/local/bin", False, False, "system directory /usr/local/bin"),  # the forged -m /usr/local/bin
+    ("/usr/local/bin", True, True, "system directory"),
+    ("/srv/data/x", True, True, "not under alluxio_fuse_mount_roots"),
+    ("/mnt", True, True, "system directory /mnt"),
+    ("mnt/rel", True, True, "must be an absolute path"),
+])
+def test_what_a_forged_fuse_command_line_can_not_get_put_back(point, mounted, owned, why):
+    from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_checks import put_back_refusal
+    found = put_back_refusal(point, ["/mnt"], mounted, owned)
+    assert (found is None) if why is None else (why in found), found
+
+
+def test_a_refused_mount_is_reported_not_recorded():
+    inventory = [{"mount_point": "/mnt/alluxio-fuse"}]
+    in_place = [{"mount_point": "/usr/local/bin", "alluxio_path": "/", "options": [], "pid": 3, "unit": None,
+                 "refused": "mount point is the system directory /usr/local/bin"}]
+    assert alluxio_recorded_fuse_mounts(inventory, in_place) == inventory
+    hostvars = {"m": health(), "w1": dict(health("service alluxio-worker.service"), alluxio_fuse_mounts=inventory)}
+    hostvars["w1"]["alluxio_health"]["fuse_in_place"] = in_place
+    plan = alluxio_remediation_plan(hostvars, ["m"], ["w1"], {"reachable": True})
+    assert "FUSE processes on w1 claim mounts that are not put back: /usr/local/bin (mount point is the system" in " ".join(plan["actions"])
+    assert "fuse_not_in_inventory" in plan and plan["fuse_not_in_inventory"] == {}
