@@ -409,6 +409,11 @@ def alluxio_remediation_plan(hostvars, masters, workers, cluster, restart=False,
         actions.append("restart worker and job worker on %s (%s)" % (host, "; ".join(why)))
     for host, why in sorted(plan["fuse"].items()):
         actions.append("remount FUSE on %s (%s)" % (host, "; ".join(why)))
+        users = (hostvars.get(host, {}).get("alluxio_health") or {}).get("fuse_users") or {}
+        for point, processes in sorted(users.items()):
+            if processes:
+                actions.append("  processes using %s on %s will see errors: %s" % (
+                    point, host, "; ".join("pid %s %s" % (p["pid"], p["command"]) for p in processes)))
     for host, mounts in sorted(plan["fuse_not_in_inventory"].items()):
         actions.append("FUSE mounts in place on %s, not in the inventory, put back as units: %s" % (host, ", ".join(mounts)))
     for host, mounts in sorted(plan["fuse_refused"].items()):

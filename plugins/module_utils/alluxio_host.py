@@ -132,6 +132,34 @@ def path_responds(run_command, path, timeout=5):
     return err.strip() or "stat failed (rc %d)" % rc
 
 
+def processes_using(mount_points, proc="/proc", exclude_pids=()):
+    """{mount point: [{pid, command}]} of the processes with a file open, or their working
+    directory, under each mount point: the training jobs a remount or a worker restart will
+    disturb. Read from /proc (readlink of fd and cwd entries is the kernel's path of the open
+    file; it never enters the file system, so a hung FUSE mount cannot block it)."""
+    found = dict((point, []) for point in mount_points)
+    prefixes = [(point, point.rstrip("/") + "/") for point in mount_points]
+    for name in sorted((n for n in os.listdir(proc) if n.isdigit()), key=int):
+        if int(name) in exclude_pids:
+            continue
+        base = os.path.join(proc, name)
+        paths = []
+        try:
+            paths.append(os.readlink(os.path.join(base, "cwd")))
+            for fd in os.listdir(os.path.join(base, "fd")):
+                try:
+                    paths.append(os.readlink(os.path.join(base, "fd", fd)))
+                except OSError:
+                    continue
+        except OSError:
+            continue  # gone, or not ours to read
+        for point, prefix in prefixes:
+            if any(path == point or path.startswith(prefix) for path in paths):
+                command = read_text(os.path.join(base, "cmdline")).replace("\0", " ").strip()
+                found[point].append({"pid": int(name), "command": command[:200]})
+    return found
+
+
 def listening_ports(proc_net_texts):
     """TCP ports in LISTEN state (0A) in the text of /proc/net/tcp and /proc/net/tcp6."""
     ports = set()

@@ -143,6 +143,14 @@ fuse_in_place:
   sample:
     - {mount_point: /mnt/alluxio, alluxio_path: /, options: [allow_other], pid: 901, unit: alluxio-fuse@mnt-alluxio.service,
        mounted: true, owner_uid: null, refused: null}
+fuse_users:
+  description:
+    - For each FUSE mount point checked, the processes with a file open or their working directory under it
+      (read from /proc, without entering the mount), the training jobs that see an error when it is mounted again
+      or its worker restarts.
+  returned: always
+  type: dict
+  sample: {/mnt/alluxio-fuse: [{pid: 4242, command: "python3 train.py --data /mnt/alluxio-fuse/datasets/imagenet"}]}
 jvms:
   description: Every Alluxio JVM of I(user), with the unit that owns it (null when orphaned).
   returned: always
@@ -159,7 +167,7 @@ import stat
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import (
     ALLUXIO_FUSE_FSTYPE, FUSE_MAIN_CLASS, alluxio_jvms, fuse_process_args, fuse_unit_name, listening_ports, mount_at,
-    mount_size_bytes, parse_mountinfo, parse_systemctl_show,
+    mount_size_bytes, parse_mountinfo, parse_systemctl_show, processes_using,
     path_responds, read_text)
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_checks import put_back_refusal
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, format_size, parse_size
@@ -327,12 +335,15 @@ def main():
                        "pid %d claims it, not put back: %s" % (found["pid"], found["refused"]))
     in_place = [m["mount_point"] for m in health.fuse_in_place if not m["refused"] and m["mount_point"] not in params["fuse_mounts"]]
     health.fuse(params["fuse_mounts"] + in_place, mounts)
+    # Who a remount or a worker restart disturbs (the FUSE processes themselves aside).
+    fuse_pids = set(m["pid"] for m in health.fuse_in_place) | set(j["pid"] for j in jvms)
+    fuse_users = processes_using(params["fuse_mounts"] + in_place, exclude_pids=fuse_pids | set([os.getpid()]))
     if params["ramdisk_path"]:
         health.ramdisk(params["ramdisk_path"], ramdisk_size, mounts)
     health.free_space(free_space)
     problems = ["%s: %s" % (c["check"], c["detail"]) for c in health.checks if not c["ok"]]
     module.exit_json(changed=False, healthy=not problems, checks=health.checks, problems=problems, jvms=jvms,
-                     fuse_in_place=health.fuse_in_place)
+                     fuse_in_place=health.fuse_in_place, fuse_users=fuse_users)
 
 
 if __name__ == "__main__":

@@ -26,8 +26,8 @@ MODULE_ORDER = [
     "test_lab.py",                  # up/down lifecycle, bullseye: before the session lab exists
     "test_dist_maven.py",           # no lab
     "test_installed_collection.py",  # the converge itself, from the installed collection; health.yml
+    "test_molecule.py",             # testinfra verify of the converge as it is (before test_site's variants)
     "test_site.py",
-    "test_molecule.py",
     "test_dataset.py",
     "test_bench.py",
     "test_fuse.py",

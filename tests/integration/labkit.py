@@ -7,6 +7,7 @@ import json
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -75,6 +76,9 @@ _STATUS = {"runner_on_ok": "SUCCESS", "runner_on_failed": "FAILED", "runner_on_u
 
 def _ansible(check, timeout, env, describe, **how):
     work = tempfile.mkdtemp(prefix="alnair-runner-")
+    # ansible-runner replaces SIGINT/SIGTERM handlers to cancel its run and never puts them back:
+    # without this, Ctrl-C (or a TERM) could no longer stop the test session after the first run.
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         runner = ansible_runner.run(private_data_dir=work, quiet=True, timeout=timeout, envvars=dict(ANSIBLE_ENV, **(env or {})),
                                     settings={"suppress_ansible_output": True}, **how)
@@ -90,7 +94,11 @@ def _ansible(check, timeout, env, describe, **how):
                     status = "CHANGED"
                 results[data["host"]] = (status, res)
     finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
         shutil.rmtree(work, ignore_errors=True)
+    if runner.status == "canceled":
+        raise KeyboardInterrupt(f"{describe}: interrupted")
     hosts = set().union(*(stats.get(key, {}) for key in ("processed", "ok", "changed", "failures", "dark")))
     recap = {host: {"ok": stats.get("ok", {}).get(host, 0), "changed": stats.get("changed", {}).get(host, 0),
                     "failed": stats.get("failures", {}).get(host, 0), "unreachable": stats.get("dark", {}).get(host, 0)}

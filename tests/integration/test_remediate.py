@@ -114,12 +114,23 @@ FAULTS = {
 }
 
 
+# A training-like reader: a file open under the FUSE mount (the PID is the lab host's own).
+READER = "cd /; setsid sh -c 'exec 3< /mnt/alluxio-fuse/remediate/r.bin; exec sleep 300' </dev/null >/dev/null 2>&1 & echo $!"
+
+
 @pytest.mark.parametrize("faults", list(FAULTS))
 def test_remediate_repairs(data, faults):
-    for name, inject in FAULTS[faults]:
-        assert on(name, inject).returncode == 0, inject
-    res, seconds = remediate()
-    assert "PHASES" in res.stdout and "FAIL " not in res.stdout.split("AFTER", 1)[-1].split("PHASES", 1)[0]
+    # On lab-worker1, whose worker restarts in both cases (its FUSE mount goes down and comes back).
+    reader = on("lab-worker1", READER).stdout.strip()
+    try:
+        for name, inject in FAULTS[faults]:
+            assert on(name, inject).returncode == 0, inject
+        res, seconds = remediate()
+        assert "PHASES" in res.stdout and "FAIL " not in res.stdout.split("AFTER", 1)[-1].split("PHASES", 1)[0]
+        # The plan says who is affected before FUSE comes back under them.
+        assert f"processes using /mnt/alluxio-fuse on lab-worker1 will see errors: pid {reader} sleep 300" in res.stdout
+    finally:
+        on("lab-worker1", f"kill {reader} 2>/dev/null")
     assert data_reads_back(data), faults
     print(f"remediate after '{faults}': {seconds:.1f} s")
 
@@ -136,8 +147,8 @@ BY_HAND = ("mkdir -p /mnt/byhand && chown alluxio: /mnt/byhand; cd /; env -i PAT
 # A process of the alluxio user whose command line looks like a FUSE JVM mounting the namespace at
 # /usr/local/bin (early in root's PATH): python3 run as "java" with a script named like the main
 # class. remediate.yml must neither mount there nor chown the directory.
-FORGED = ("mkdir -p /tmp/forge && printf 'import time\\ntime.sleep(600)\\n' > /tmp/forge/alluxio.fuse.AlluxioFuse && "
-          "cd /tmp/forge && setsid setpriv --reuid=alluxio --regid=alluxio --init-groups -- bash -c "
+FORGED = ("mkdir -p /tmp/forge; printf 'import time\\ntime.sleep(600)\\n' > /tmp/forge/alluxio.fuse.AlluxioFuse; "
+          "cd /tmp/forge; setsid setpriv --reuid=alluxio --regid=alluxio --init-groups -- bash -c "
           "'exec -a java /usr/bin/python3 alluxio.fuse.AlluxioFuse -m /usr/local/bin -a /' </dev/null >/dev/null 2>&1 & echo $!")
 
 

@@ -236,3 +236,26 @@ def test_a_refused_mount_is_reported_not_recorded():
     plan = alluxio_remediation_plan(hostvars, ["m"], ["w1"], {"reachable": True})
     assert "FUSE processes on w1 claim mounts that are not put back: /usr/local/bin (mount point is the system" in " ".join(plan["actions"])
     assert "fuse_not_in_inventory" in plan and plan["fuse_not_in_inventory"] == {}
+
+
+def test_processes_using_a_mount_are_found_from_proc(tmp_path):
+    proc = tmp_path / "proc"
+    for pid, cwd, fds, cmd in ((100, "/home/u", {"3": "/mnt/alluxio-fuse/datasets/x/img-1.jpg"}, "python3\0train.py"),
+                               (200, "/mnt/alluxio-fuse/datasets", {}, "bash"),
+                               (300, "/", {"0": "/dev/null", "4": "/mnt/alluxio-fuse-other/a"}, "cat"),
+                               (400, "/", {"5": "/mnt/alluxio-fuse/x"}, "alluxio-fuse-jvm")):
+        (proc / str(pid) / "fd").mkdir(parents=True)
+        (proc / str(pid) / "cwd").symlink_to(cwd)
+        for fd, target in fds.items():
+            (proc / str(pid) / "fd" / fd).symlink_to(target)
+        (proc / str(pid) / "cmdline").write_text(cmd)
+    (proc / "self").mkdir()
+    found = host.processes_using(["/mnt/alluxio-fuse"], proc=str(proc), exclude_pids={400})
+    assert found == {"/mnt/alluxio-fuse": [{"pid": 100, "command": "python3 train.py"}, {"pid": 200, "command": "bash"}]}
+
+
+def test_the_plan_names_who_a_remount_disturbs():
+    hostvars = {"m": health(), "w1": dict(health("FUSE /mnt/alluxio-fuse"), alluxio_fuse_mounts=[{"mount_point": "/mnt/alluxio-fuse"}])}
+    hostvars["w1"]["alluxio_health"]["fuse_users"] = {"/mnt/alluxio-fuse": [{"pid": 100, "command": "python3 train.py"}]}
+    plan = alluxio_remediation_plan(hostvars, ["m"], ["w1"], {"reachable": True})
+    assert "  processes using /mnt/alluxio-fuse on w1 will see errors: pid 100 python3 train.py" in plan["actions"]
