@@ -353,6 +353,7 @@ def alluxio_remediation_plan(hostvars, masters, workers, cluster, restart=False,
 
     cluster = cluster or {}
     master_down = not cluster.get("reachable")
+    master_was_slow = not master_down and (cluster.get("waited_seconds") or 0) >= 1
     for host in list(masters) + [w for w in workers if w not in masters]:
         health = hostvars.get(host, {}).get("alluxio_health")
         if not health or "checks" not in health:
@@ -363,7 +364,10 @@ def alluxio_remediation_plan(hostvars, masters, workers, cluster, restart=False,
                 continue
             line = "%s: %s" % (check["check"], check["detail"])
             remedy = check.get("remedy")
-            if remedy == "remount_fuse":
+            if remedy == "remount_fuse" and check.get("hung") and (master_was_slow or check.get("master_answered") is False):
+                # The mount hung while the master itself did not answer: a remount would not help.
+                plan["report_only_problems"].append("%s %s (FUSE was waiting for the master)" % (host, line))
+            elif remedy == "remount_fuse":
                 add("fuse", host, line)
             elif remedy == "restart_processes":
                 if host in masters:

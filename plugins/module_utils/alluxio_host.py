@@ -116,20 +116,26 @@ def mount_at(mounts, mount_point):
     return found
 
 
-def path_responds(run_command, path, timeout=5):
-    """None when path answers stat within timeout seconds (a missing path is an answer), else why
-    not. A stale FUSE mount fails with ENOTCONN or hangs; stat runs in a child process so a hang cannot block us.
+def probe_path(run_command, path, timeout=5):
+    """(state, why): state is answers, hung (stat did not return within timeout seconds) or
+    failed (ENOTCONN of a dead FUSE process, another error). A missing path is an answer: the
+    file system is alive. stat runs in a child process so a hang cannot block us.
     run_command is AnsibleModule.run_command."""
     rc, _out, err = run_command(["timeout", str(timeout), "stat", "--format=%i", "--", path])
     if rc == 0:
-        return None
+        return "answers", None
     if rc == 124:
-        return "stat hung for %d s" % timeout
+        return "hung", "stat hung for %d s" % timeout
     if "No such file or directory" in err or "Not a directory" in err:
-        return None  # an answer: the path is missing, the file system is alive
+        return "answers", None
     if "Transport endpoint is not connected" in err:
-        return os.strerror(errno.ENOTCONN)
-    return err.strip() or "stat failed (rc %d)" % rc
+        return "failed", os.strerror(errno.ENOTCONN)
+    return "failed", err.strip() or "stat failed (rc %d)" % rc
+
+
+def path_responds(run_command, path, timeout=5):
+    """None when path answers stat within timeout seconds, else why not (see probe_path)."""
+    return probe_path(run_command, path, timeout)[1]
 
 
 def processes_using(mount_points, proc="/proc", exclude_pids=()):

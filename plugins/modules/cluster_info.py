@@ -51,6 +51,13 @@ options:
     description: Seconds to wait with I(wait=true); also the limit for reaching the master.
     type: int
     default: 120
+  down_after:
+    description:
+      - Seconds the master may fail to answer (each request bounded by I(request_timeout)), retried once a
+        second, before it is reported unreachable, also without I(wait). A garbage-collection pause or a
+        slow answer is not a dead master. C(0) reports it at the first failed request.
+    type: int
+    default: 0
   request_timeout:
     description: Seconds one HTTP request may take.
     type: int
@@ -195,6 +202,7 @@ def main():
             max_last_contact_sec=dict(type="int"),
             wait=dict(type="bool", default=False),
             timeout=dict(type="int", default=120),
+            down_after=dict(type="int", default=0),
             request_timeout=dict(type="int", default=5),
             fail_unhealthy=dict(type="bool", default=False),
         ),
@@ -204,6 +212,8 @@ def main():
     expected = expected_capacities(module, params["expected_workers"])
     started = time.time()
     deadline = started + (params["timeout"] if params["wait"] else 0)
+    # An unanswered master is retried at least down_after seconds before it counts as down.
+    down_deadline = max(deadline, started + params["down_after"])
     summary, error = None, None
     while True:
         try:
@@ -212,7 +222,9 @@ def main():
             error = None
         except IOError as exc:
             summary, error = None, str(exc)
-        if (summary is not None and summary["healthy"]) or time.time() >= deadline:
+        if summary is not None and (summary["healthy"] or time.time() >= deadline):
+            break
+        if summary is None and time.time() >= down_deadline:
             break
         time.sleep(1)
     waited = round(time.time() - started, 1)

@@ -69,6 +69,12 @@ options:
     description: Path to the free space its file system must have (an Alluxio size).
     type: dict
     default: {}
+  master_url:
+    description:
+      - The master's web URL. When a FUSE mount's stat hangs, the master is asked (3 s) whether it answers,
+        and the check records C(master_answered). A mount that hangs because the master does not answer is no
+        reason to remount it.
+    type: str
   fuse_mount_roots:
     description:
       - Directories under which a FUSE mount found in place (a FUSE JVM's command line) may be put back by a
@@ -114,7 +120,8 @@ checks:
     - One typed record per check, in the order above.
     - C(kind) is one of C(service), C(server_jvm), C(port), C(fuse), C(ramdisk), C(space), C(user), C(clients),
       C(fuse_claim) (a FUSE process whose mount point a repair must not take, reported only);
-      C(target) the unit, main class, port, mount point or path checked; C(remedy) what repairs a failed
+      C(target) the unit, main class, port, mount point or path checked; a C(fuse) check also has C(hung)
+      (its stat did not return in time); C(remedy) what repairs a failed
       check (C(restart_processes), C(remount_fuse), C(report) when no restart helps; C(none) when it is ok);
       C(check) the line a table shows.
   returned: always
@@ -163,13 +170,14 @@ jvms:
 import os
 import pwd
 import stat
+import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import (
     ALLUXIO_FUSE_FSTYPE, FUSE_MAIN_CLASS, alluxio_jvms, fuse_process_args, fuse_unit_name, listening_ports, mount_at,
-    mount_size_bytes, parse_mountinfo, parse_systemctl_show, processes_using,
-    path_responds, read_text)
+    mount_size_bytes, parse_mountinfo, parse_systemctl_show, probe_path, processes_using, read_text)
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_checks import put_back_refusal
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_cluster import fetch_master_info
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, format_size, parse_size
 
 
@@ -182,16 +190,26 @@ REMEDIES = {"service": "restart_processes", "server_jvm": "restart_processes", "
             "clients": "none", "fuse_claim": "report"}
 
 
+def master_answers(master_url, timeout=3, quickly=1.0):
+    """Whether the master's REST API answers within quickly seconds (tried for timeout seconds)."""
+    started = time.time()
+    try:
+        fetch_master_info(master_url, timeout)
+    except IOError:
+        return False
+    return time.time() - started < quickly
+
+
 class Health(object):
     def __init__(self, module):
         self.module = module
         self.checks = []
         self.fuse_in_place = []
 
-    def add(self, kind, target, ok, detail):
+    def add(self, kind, target, ok, detail, **more):
         """One typed check: the planner reads kind and remedy; check is the line the table shows."""
-        self.checks.append({"check": "%s %s" % (LABELS[kind], target), "kind": kind, "target": target, "ok": bool(ok),
-                            "detail": detail, "remedy": "none" if ok else REMEDIES[kind]})
+        self.checks.append(dict({"check": "%s %s" % (LABELS[kind], target), "kind": kind, "target": target, "ok": bool(ok),
+                                 "detail": detail, "remedy": "none" if ok else REMEDIES[kind]}, **more))
 
     def unit_states(self, units):
         if not units:
@@ -253,8 +271,23 @@ class Health(object):
             if not mount or mount["fstype"] != ALLUXIO_FUSE_FSTYPE:
                 self.add("fuse", mount_point, False, "not mounted")
                 continue
-            trouble = path_responds(self.module.run_command, mount_point, self.module.params["stat_timeout"])
-            self.add("fuse", mount_point, trouble is None, "mounted, " + (trouble or "answers"))
+            state, trouble = probe_path(self.module.run_command, mount_point, self.module.params["stat_timeout"])
+            more = {"hung": state == "hung"}
+            if state == "hung" and self.module.params["master_url"]:
+                # A FUSE mount waits for the master: when the master is slow too (a GC pause), the
+                # mount is asked once more, and a hang that remains with a slow master is recorded as
+                # such (master_answered false): remounting would not help.
+                more["master_answered"] = master_answers(self.module.params["master_url"])
+                state, again = probe_path(self.module.run_command, mount_point, 2)
+                if state == "answers":
+                    trouble, more["hung"] = None, False
+                    detail = "mounted, answers (its first stat hung %s)" % (
+                        "while the master was slow" if not more["master_answered"] else "for a while")
+                    self.add("fuse", mount_point, True, detail, **more)
+                    continue
+                if not more["master_answered"]:
+                    trouble += ", and the master was slow to answer"
+            self.add("fuse", mount_point, trouble is None, "mounted, " + (trouble or "answers"), **more)
 
     def ramdisk(self, path, size, mounts):
         mount = mount_at(mounts, path)
@@ -292,6 +325,7 @@ def main():
             free_space=dict(type="dict", default={}),
             stat_timeout=dict(type="int", default=5),
             fuse_mount_roots=dict(type="list", elements="str", default=["/mnt"]),
+            master_url=dict(type="str"),
         ),
         required_together=[("ramdisk_path", "ramdisk_size")],
         supports_check_mode=True,

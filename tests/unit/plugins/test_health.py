@@ -259,3 +259,27 @@ def test_the_plan_names_who_a_remount_disturbs():
     hostvars["w1"]["alluxio_health"]["fuse_users"] = {"/mnt/alluxio-fuse": [{"pid": 100, "command": "python3 train.py"}]}
     plan = alluxio_remediation_plan(hostvars, ["m"], ["w1"], {"reachable": True})
     assert "  processes using /mnt/alluxio-fuse on w1 will see errors: pid 100 python3 train.py" in plan["actions"]
+
+
+def test_a_fuse_mount_that_hung_while_the_master_was_slow_is_not_remounted():
+    def hostvars(hung):
+        hv = {"m": health(), "w1": dict(health(), alluxio_fuse_mounts=[{"mount_point": "/mnt/alluxio-fuse"}])}
+        hv["w1"]["alluxio_health"]["checks"].append({"check": "FUSE /mnt/alluxio-fuse", "kind": "fuse", "ok": False,
+                                                     "detail": "mounted, stat hung for 5 s", "remedy": "remount_fuse",
+                                                     "hung": hung})
+        return hv
+    slow = {"reachable": True, "waited_seconds": 9.0}
+    plan = alluxio_remediation_plan(hostvars(True), ["m"], ["w1"], slow)
+    assert plan["fuse"] == {} and "FUSE was waiting for the master" in plan["report_only_problems"][0]
+    # A dead FUSE process (not hung) is remounted; so is a hung one when the master answered at once.
+    assert list(alluxio_remediation_plan(hostvars(False), ["m"], ["w1"], slow)["fuse"]) == ["w1"]
+    assert list(alluxio_remediation_plan(hostvars(True), ["m"], ["w1"], {"reachable": True, "waited_seconds": 0.0})["fuse"]) == ["w1"]
+
+
+def test_a_fuse_mount_that_hung_while_the_master_did_not_answer_is_not_remounted():
+    hostvars = {"m": health(), "w1": dict(health(), alluxio_fuse_mounts=[{"mount_point": "/mnt/alluxio-fuse"}])}
+    hostvars["w1"]["alluxio_health"]["checks"].append({"check": "FUSE /mnt/alluxio-fuse", "kind": "fuse", "ok": False,
+                                                       "detail": "mounted, stat hung for 5 s", "remedy": "remount_fuse",
+                                                       "hung": True, "master_answered": False})
+    plan = alluxio_remediation_plan(hostvars, ["m"], ["w1"], {"reachable": True, "waited_seconds": 0.0})
+    assert plan["fuse"] == {} and plan["actions"] == ["not fixed by a restart: " + plan["report_only_problems"][0]]
