@@ -13,7 +13,7 @@ import re
 from ansible.errors import AnsibleFilterError
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_checks import fuse_mount_problems, path_problem
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import fuse_unit_name, systemd_escape_path
-from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, parse_size
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, format_size, parse_size
 
 VERSION_RE = re.compile(r"^2\.\d+\.\d+$")
 SHA256_RE = re.compile(r"^[0-9a-fA-F]{64}$")
@@ -47,6 +47,14 @@ def alluxio_bytes(value):
         return parse_size(value)
     except SizeError as exc:
         raise AnsibleFilterError(str(exc))
+
+
+def alluxio_size_text(num_bytes):
+    """107374182400 -> '100.00GB': the short binary form host_health's details use."""
+    try:
+        return format_size(int(num_bytes))
+    except (TypeError, ValueError):
+        raise AnsibleFilterError("alluxio_size_text expects a byte count, got %r" % (num_bytes,))
 
 
 def alluxio_properties(properties):
@@ -467,6 +475,7 @@ class FilterModule(object):
     def filters(self):
         return {
             "alluxio_bytes": alluxio_bytes,
+            "alluxio_size_text": alluxio_size_text,
             "alluxio_properties": alluxio_properties,
             "systemd_mount_unit": systemd_mount_unit,
             "fuse_unit": fuse_unit,

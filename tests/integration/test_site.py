@@ -8,7 +8,7 @@ import shutil
 import pytest
 import yaml
 
-from labkit import ADDRESS, ALLUXIO_CLI, INVENTORY, SITE, UNUSED_ADDRESS, adhoc, host, main_pid, on, playbook, wait_for
+from labkit import ADDRESS, ALLUXIO_CLI, INVENTORY, REPO, SITE, UNUSED_ADDRESS, adhoc, host, main_pid, on, playbook, wait_for
 
 PROPERTY_CHANGE = '{"alluxio_site_properties": {"alluxio.user.block.size.bytes.default": "32MB"}}'
 
@@ -31,6 +31,13 @@ def test_check_diff_after_a_property_change_reports_the_file_and_restarts_only(c
     # The properties file, and a restart of each process on the host.
     assert res.recap["lab-master"]["changed"] == 3 and res.recap["lab-worker1"]["changed"] == 3, res.recap
     assert props.md5sum == before
+
+
+def test_status_shows_the_cluster_with_capacities_in_binary_units(cluster):
+    res = playbook(REPO / "playbooks" / "status.yml")
+    assert "Alluxio 2.9.6 on lab-master: 2 live worker(s), 0 lost, healthy: True" in res.stdout, res.stdout[-2000:]
+    assert "lab-worker1 capacity 256.00MB" in res.stdout and "lab-worker2 capacity 192.00MB" in res.stdout
+    assert all(c["changed"] == 0 for c in res.recap.values())
 
 
 def test_alluxio_own_test_suite_passes(cluster):

@@ -297,3 +297,9 @@ def test_matching_or_absent_accounts_pass():
     hostvars = {"m": {"alluxio_host": {"users": {"alluxio": None}, "groups": {"alluxio": None}}},
                 "w": {"alluxio_host": {"users": {"alluxio": {"uid": 2001, "gid": 2001}}, "groups": {"alluxio": 2001}}}}
     assert filters.alluxio_preflight(hostvars, GOOD_GROUPS, ACCOUNT_DEFAULTS) == []
+
+
+def test_size_text_is_the_health_tables_formatter():
+    assert filters.alluxio_size_text(256 * 2**20) == "256.00MB" and filters.alluxio_size_text("107374182400") == "100.00GB"
+    with pytest.raises(Exception, match="expects a byte count"):
+        filters.alluxio_size_text("lots")
