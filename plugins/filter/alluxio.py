@@ -293,14 +293,13 @@ def alluxio_tarball_problems(url, path, sha256):
     problems = []
     if bool(url) == bool(path):
         problems.append("set exactly one of alluxio_tarball_url and alluxio_tarball_path")
+    missing = bool(path) and str(path).startswith("/") and not os.path.isfile(str(path))
     if path and not str(path).startswith("/"):
         problems.append("alluxio_tarball_path must be an absolute path on the controller, got %r" % (path,))
-    elif path and not os.path.isfile(str(path)):
+    elif missing:
         problems.append("alluxio_tarball_path %s does not exist on the controller (for the lab: "
                         "python3 tools/alluxio_dist.py --version <alluxio_version> builds it)" % (path,))
-    if not sha256 and path and not os.path.isfile(str(path)):
-        pass  # the missing file is the problem to fix first
-    elif not sha256:
+    if not sha256 and not missing:  # a missing file has no checksum file either: fix that first
         problems.append("alluxio_tarball_sha256 is mandatory: the tarball is verified before it is unpacked")
     elif not SHA256_RE.match(str(sha256)):
         problems.append("alluxio_tarball_sha256 %r is not a sha256 (64 hex digits)" % (sha256,))
@@ -403,13 +402,12 @@ def alluxio_remediation_plan(hostvars, masters, workers, cluster, restart=False,
             add("workers", host, "restart asked for")
         inventory_mounts = hostvars.get(host, {}).get("alluxio_fuse_mounts") or []
         in_place = (hostvars.get(host, {}).get("alluxio_health") or {}).get("fuse_in_place") or []
-        recorded = alluxio_recorded_fuse_mounts(inventory_mounts, in_place)
+        recorded, refused = split_fuse_mounts(inventory_mounts, in_place)
         if host in plan["workers"] and recorded:
             add("fuse", host, "its worker restarts")
             extra = recorded[len(inventory_mounts):]
             if extra:
                 plan["fuse_not_in_inventory"][host] = ["%s (alluxio:%s)" % (m["mount_point"], m["alluxio_path"]) for m in extra]
-        refused = alluxio_recorded_fuse_mounts(inventory_mounts, in_place, refused=True)
         if refused:
             plan["fuse_refused"][host] = ["%s (%s)" % (m["mount_point"], m["why"]) for m in refused]
     for kind in ("masters", "workers", "fuse"):
@@ -441,26 +439,30 @@ def alluxio_remediation_plan(hostvars, masters, workers, cluster, restart=False,
     return plan
 
 
-def alluxio_recorded_fuse_mounts(inventory_mounts, in_place, refused=False):
-    """The FUSE mounts remediate.yml takes down with a worker and puts back: the inventory's
-    (alluxio_fuse_mounts), then those found in place at other mount points (host_health's
-    fuse_in_place, e.g. mounted by hand), with the Alluxio path and options they ran with, unless
-    host_health found a reason not to (its refused field: a forged command line, a system
-    directory, outside alluxio_fuse_mount_roots). With refused=true: [{mount_point, why}] of those."""
+def split_fuse_mounts(inventory_mounts, in_place):
+    """(recorded, refused): the FUSE mounts remediate.yml takes down with a worker and puts back
+    (the inventory's alluxio_fuse_mounts, then those found in place at other mount points, from
+    host_health's fuse_in_place, e.g. mounted by hand, with the Alluxio path and options they ran
+    with), and [{mount_point, why}] of those in place that host_health refused (its refused field:
+    a forged command line, a system directory, outside alluxio_fuse_mount_roots)."""
     recorded = list(inventory_mounts or [])
     known = set(mount.get("mount_point") for mount in recorded)
-    turned_down = []
+    refused = []
     for found in in_place or []:
         if not found.get("mount_point") or found["mount_point"] in known:
             continue
         known.add(found["mount_point"])
-        why = found.get("refused")
-        if why:
-            turned_down.append({"mount_point": found["mount_point"], "why": why})
+        if found.get("refused"):
+            refused.append({"mount_point": found["mount_point"], "why": found["refused"]})
         else:
             recorded.append({"mount_point": found["mount_point"], "alluxio_path": found.get("alluxio_path") or "/",
                              "options": list(found.get("options") or [])})
-    return turned_down if refused else recorded
+    return recorded, refused
+
+
+def alluxio_recorded_fuse_mounts(inventory_mounts, in_place):
+    """The mounts remediate.yml puts back after a worker restart (see split_fuse_mounts)."""
+    return split_fuse_mounts(inventory_mounts, in_place)[0]
 
 
 def alluxio_phase_times(phases):

@@ -279,13 +279,15 @@ class Health(object):
                 # such (master_answered false): remounting would not help.
                 more["master_answered"] = master_answers(self.module.params["master_url"])
                 state, again = probe_path(self.module.run_command, mount_point, 2)
-                if state == "answers":
+                if state == "failed":
+                    trouble, more["hung"] = again, False  # it stopped hanging and failed: a dead process
+                elif state == "answers":
                     trouble, more["hung"] = None, False
                     detail = "mounted, answers (its first stat hung %s)" % (
                         "while the master was slow" if not more["master_answered"] else "for a while")
                     self.add("fuse", mount_point, True, detail, **more)
                     continue
-                if not more["master_answered"]:
+                if more["hung"] and not more["master_answered"]:
                     trouble += ", and the master was slow to answer"
             self.add("fuse", mount_point, trouble is None, "mounted, " + (trouble or "answers"), **more)
 

@@ -79,25 +79,30 @@ def test_clients_running_are_listed_and_never_a_reason_to_restart(data):
                 on(name, f"kill -- -{pid} 2>/dev/null")
 
 
+# Longer than health.yml's host checks take (about 12 s with FUSE stats that hang), shorter than
+# alluxio_master_down_after (30 s): without that wait the master would be called down.
+PAUSE = 20
+
+
 def test_a_paused_master_restarts_nothing(data):
-    """SIGSTOP for 10 s, like a long GC pause (continued by a timer on the host): health.yml waits for
+    """SIGSTOP for 20 s, like a long GC pause (continued by a timer on the host): health.yml waits for
     the master (alluxio_master_down_after) instead of calling it dead, and remediate.yml restarts nothing.
     While the master is paused, FUSE cannot answer either: health says so (it is true), it is no death."""
     pid = main_pid("lab-master", "alluxio-master.service")
     workers = {name: main_pid(name, "alluxio-worker.service") for name in ("lab-worker1", "lab-worker2")}
-    pause = on("lab-master", f"kill -STOP {pid} && systemd-run --collect --on-active=10 /bin/kill -CONT {pid}")
+    pause = on("lab-master", f"kill -STOP {pid} && systemd-run --collect --on-active={PAUSE} /bin/kill -CONT {pid}")
     try:
         assert pause.returncode == 0, pause.stderr
         started = time.monotonic()
         health = playbook(HEALTH, check=False)
         assert "ok    cluster" in health.stdout and "FAIL  cluster" not in health.stdout, health.stdout[-3000:]
-        assert time.monotonic() - started >= 8  # it did wait for the master
+        assert time.monotonic() - started >= PAUSE - 2  # it did wait for the master
         assert wait_for(lambda: on("lab-worker1", "timeout 5 stat /mnt/alluxio-fuse >/dev/null && echo ok").stdout.strip() == "ok", 60)
         res, _seconds = remediate()
         assert "healthy: nothing to do" in res.stdout
         # remediate.yml run during a pause: FUSE mounts that hang while the master is slow are not remounted.
         fuse = {name: main_pid(name, FUSE_UNIT) for name in workers}
-        assert on("lab-master", f"kill -STOP {pid} && systemd-run --collect --on-active=10 /bin/kill -CONT {pid}").returncode == 0
+        assert on("lab-master", f"kill -STOP {pid} && systemd-run --collect --on-active={PAUSE} /bin/kill -CONT {pid}").returncode == 0
         during, _seconds = remediate(check=False)
         done = during.stdout.split("DONE", 1)[-1].split("AFTER", 1)[0]
         assert "remount FUSE" not in done and "restart " not in done, during.stdout[-4000:]
