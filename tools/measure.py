@@ -10,6 +10,9 @@
                                                    direct_io_bench vs fio on one local directory (ratios)
     python3 tools/measure.py bench [--runs 3]      bench.yml on the deployed lab, all workers in parallel and
                                                    one at a time: aggregate, FUSE/local ratio, CPU per GiB
+    python3 tools/measure.py training [--runs 3]   bench.yml's training scenario on the deployed lab, one worker at a
+                                                   time: samples/s per epoch of each FUSE profile (and the steps
+                                                   from writable to dataset), the local disk and the UFS, cold and warm
     python3 tools/measure.py health [--runs 5]     health.yml on the deployed (healthy) lab
     python3 tools/measure.py remediate [--runs 3] [--rolling]
                                                    remediate.yml -e alluxio_remediate_restart=true (everything
@@ -276,6 +279,80 @@ def measure_bench(runs):
     ratio_row("direct_io_bench CPU seconds per GiB moved, 1 MiB, FUSE and local (runs x workers x targets)", cpu, command)
 
 
+def ablation_profiles():
+    """The FUSE profiles of the collection plus the steps from writable to dataset, each adding one
+    group of the dataset profile's settings (derived from roles/common/defaults, not repeated here)."""
+    import yaml
+    profiles = yaml.safe_load((REPO / "roles" / "common" / "defaults" / "main.yml").read_text())["alluxio_fuse_profiles"]
+    dataset = profiles["dataset"]
+    kernel = [o for o in dataset if not o.startswith(("metadata_cache", "alluxio.user.update.file.accesstime"))]
+    metadata = [o for o in dataset if not o.startswith("alluxio.user.update.file.accesstime")]
+    return dict(profiles, **{"step1-kernel-cache": kernel, "step2-metadata-cache": metadata})
+
+
+def measure_training(runs):
+    """bench.yml's training scenario, workers one at a time, runs times; medians per target and epoch."""
+    profiles = ablation_profiles()
+    order = ["writable", "step1-kernel-cache", "step2-metadata-cache", "dataset"]
+    extra = {"alluxio_bench_training": True, "alluxio_bench_targets": [], "alluxio_bench_network": False,
+             "alluxio_bench_serial": 1, "alluxio_fuse_profiles": profiles, "alluxio_bench_training_profiles": order}
+    reports = []
+    for _index in range(runs):
+        with tempfile.TemporaryDirectory() as out:
+            env = dict(os.environ, ALNAIR_BENCH_REPORT_DIR=out, PATH=f"{VENV}:{os.environ['PATH']}")
+            subprocess.run([str(VENV / "ansible-playbook"), "playbooks/bench.yml", "-e", json.dumps(extra)],
+                           cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL)
+            report = json.loads(next(Path(out).glob("*.json")).read_text())
+        errors = [(h, r["label"], r["error"]) for h, host in report["hosts"].items() for r in host["training"] if r["error"]]
+        if errors:
+            raise SystemExit(f"bench.yml's training scenario could not measure: {errors}")
+        reports.append(report)
+    command = f"python3 tools/measure.py training --runs {runs}"
+    runs_of = [run for report in reports for host in report["hosts"].values() for run in host["training"]]
+    print(f"| Dataset | Target | Epoch | Samples/s median | MB/s median | p50 ms median | p99 ms median | CPU s/GiB median | "
+          f"runs x workers | Command |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for shape in ("small-files", "shards"):
+        labels = []
+        for run in runs_of:
+            if run["shape"] == shape and run["label"] not in labels:
+                labels.append(run["label"])
+        for label in labels:
+            mine = [run for run in runs_of if run["shape"] == shape and run["label"] == label]
+            for number in sorted({e["epoch"] for run in mine for e in run["epochs"]}):
+                epochs = [e for run in mine for e in run["epochs"] if e["epoch"] == number]
+                rates = [e["samples_per_sec"] for e in epochs]
+
+                def med(key, scale=1.0, epochs=epochs):
+                    values = [e[key] / scale for e in epochs if e.get(key) is not None]
+                    return statistics.median(values) if values else float("nan")
+
+                p50 = statistics.median(e["latency_ns"]["p50"] / 1e6 for e in epochs)
+                p99 = statistics.median(e["latency_ns"]["p99"] / 1e6 for e in epochs)
+                print(f"| {shape} | {label} | {number} | {statistics.median(rates):.0f} | {med('bytes_per_sec', 1e6):.1f} | "
+                      f"{p50:.2f} | {p99:.2f} | {med('cpu_ns_per_gib', 1e9):.2f} | {len(rates)} ({', '.join(f'{r:.0f}' for r in rates)}) "
+                      f"| `{command}` |", flush=True)
+    print()
+    print("| Ratio (same run, same worker) | Median | Samples (runs x workers) | Command |")
+    print("|---|---|---|---|")
+    for shape in ("small-files", "shards"):
+        for label in ("alluxio-fuse dataset", "alluxio-fuse writable"):
+            for base in ("local-disk cold", "ufs cold", "local-disk warm"):
+                for epoch_name, pick in (("epoch 1", lambda e: e["epoch"] == 1), ("epochs 2+", lambda e: e["epoch"] >= 2)):
+                    ratios = []
+                    for report in reports:
+                        for host in report["hosts"].values():
+                            runs_here = {r["label"]: r for r in host["training"] if r["shape"] == shape}
+                            if label not in runs_here or base not in runs_here:
+                                continue
+                            for ours in runs_here[label]["epochs"]:
+                                theirs = next(e for e in runs_here[base]["epochs"] if e["epoch"] == ours["epoch"])
+                                if pick(ours):
+                                    ratios.append(ours["samples_per_sec"] / theirs["samples_per_sec"])
+                    if ratios:
+                        ratio_row(f"{shape}: {label} / {base}, {epoch_name}", ratios, command)
+
+
 def playbook_seconds(*args):
     """Wall time of one ansible-playbook run, and its output."""
     env = dict(os.environ, PATH=f"{VENV}:{os.environ['PATH']}")
@@ -306,7 +383,8 @@ def measure_remediate(runs, rolling):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("what", choices=["lab", "site", "startup", "memory", "fuse", "accuracy", "bench", "health", "remediate"])
+    parser.add_argument("what", choices=["lab", "site", "startup", "memory", "fuse", "accuracy", "bench", "training", "health",
+                                                "remediate"])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--dir", default="/var/tmp/alnair-accuracy")
     parser.add_argument("--size", default="1GB")
@@ -315,7 +393,7 @@ def main():
     {"lab": lambda: measure_lab(args.runs), "site": lambda: measure_site(args.runs),
      "startup": lambda: measure_startup(args.runs), "memory": measure_memory, "fuse": lambda: measure_fuse(args.runs),
      "accuracy": lambda: measure_accuracy(args.runs, args.dir, args.size),
-     "bench": lambda: measure_bench(args.runs), "health": lambda: measure_health(args.runs),
+     "bench": lambda: measure_bench(args.runs), "training": lambda: measure_training(args.runs), "health": lambda: measure_health(args.runs),
      "remediate": lambda: measure_remediate(args.runs, args.rolling)}[args.what]()
 
 

@@ -19,6 +19,11 @@ description:
     read and write), a JSON file with every raw number (bytes, nanoseconds, seconds since the
     epoch; units named in it), and one self-contained HTML page with bar charts (inline SVG, no
     script, no external fetch), per host and across hosts, with ratios to the local-disk baseline.
+  - Training reads of M(alnair.alluxio.training_read_bench) get a table per host and dataset shape (a
+    row per target and epoch, samples/s, MB/s, latency p50/p99, CPU per GiB, ratios to the same
+    epoch of the cold local-disk and cold under-storage reads) and a chart of samples/s per epoch.
+  - Where direct_io_bench ran fio in turns, the cross-check table flags a target whose two medians
+    differ by more than 10% as UNSTABLE, with the widest spread.
   - Across hosts, a target measured on several hosts at overlapping times is summed as a
     parallel aggregate; measured one at a time, the sum is labelled so.
   - Does nothing in a run without benchmark results. Prints a short summary and the report paths.
@@ -56,13 +61,13 @@ import os
 
 from ansible.plugins.callback import CallbackBase
 
-TOOLS = {"direct_io_bench": "io", "fio_bench": "fio", "net_bench": "net"}
+TOOLS = {"direct_io_bench": "io", "fio_bench": "fio", "net_bench": "net", "training_read_bench": "training"}
 DIRECTIONS = ("read", "write")
 FORMATS = ("md", "json", "html")
 
 
 def tool_of(task):
-    """'io', 'fio' or 'net' for a task running one of the benchmark modules, else None."""
+    """'io', 'fio', 'net' or 'training' for a task running one of the benchmark modules, else None."""
     name = getattr(task, "resolved_action", None) or task.action or ""
     short = name.rsplit(".", 1)[-1]
     if short in TOOLS and name in (short, "alnair.alluxio." + short):
@@ -94,10 +99,13 @@ def build_report(records, generated):
     error and data, in the order the results arrived."""
     hosts = {}
     for rec in records:
-        host = hosts.setdefault(rec["host"], {"targets": [], "network": None})
+        host = hosts.setdefault(rec["host"], {"targets": [], "network": None, "training": []})
         data = rec["data"]
         if rec["tool"] == "net":
             host["network"] = {"error": rec["error"]} if rec["error"] else data
+            continue
+        if rec["tool"] == "training":
+            host["training"].append(training_entry(rec))
             continue
         target = data.get("target") or {}
         label = target.get("label") or rec.get("label") or "?"
@@ -114,12 +122,46 @@ def build_report(records, generated):
             for key in ("size_bytes", "memory_copy_bytes_per_sec", "line_rate", "started", "ended", "seconds"):
                 entry[key] = data.get(key)
             entry["results"] = data.get("results", [])
+            check = data.get("cross_check")
+            if check:
+                entry["fio"] = {"version": check.get("version"), "interleaved": True, "results": [check]}
     for host in hosts.values():
         add_baseline_ratios(host["targets"])
+        add_training_ratios(host["training"])
     return {"generated": generated,
             "units": {"bytes_per_sec": "bytes per second", "latency_ns": "nanoseconds", "size_bytes": "bytes",
-                      "started/ended": "seconds since the epoch", "cpu_ns_per_gib": "CPU nanoseconds per GiB moved"},
+                      "started/ended": "seconds since the epoch", "cpu_ns_per_gib": "CPU nanoseconds per GiB moved",
+                      "samples_per_sec": "files read whole per second"},
             "hosts": hosts, "across_hosts": across_hosts(hosts)}
+
+
+def training_entry(rec):
+    """One training_read_bench run (or its error) of a host."""
+    data = rec["data"]
+    target = data.get("target") or {}
+    return {"label": target.get("label") or rec.get("label") or "?", "path": target.get("path"),
+            "kind": target.get("kind", "other"), "shape": target.get("shape", "small-files"),
+            "cache": target.get("cache"), "readers": data.get("readers"), "files": data.get("files"),
+            "bytes_per_epoch": data.get("bytes_per_epoch"), "list_seconds": data.get("list_seconds"),
+            "epochs": data.get("epochs") or [], "started": data.get("started"), "ended": data.get("ended"),
+            "error": rec["error"]}
+
+
+# The baselines of the training reads: the same files read cold from the local disk and the under storage.
+TRAINING_BASELINES = (("local", "vs_cold_local"), ("ufs", "vs_cold_ufs"))
+
+
+def add_training_ratios(runs):
+    """Each epoch's samples/s as a ratio to the same epoch of the cold local-disk and cold UFS reads
+    of the same dataset shape."""
+    for run in runs:
+        for kind, key in TRAINING_BASELINES:
+            base = next((r for r in runs if r["kind"] == kind and r["cache"] == "drop" and r["shape"] == run["shape"]
+                         and r["epochs"]), None)
+            for epoch in run["epochs"]:
+                same = next((e for e in base["epochs"] if e["epoch"] == epoch["epoch"]), None) if base else None
+                epoch[key] = (epoch["samples_per_sec"] / same["samples_per_sec"]
+                              if same and same.get("samples_per_sec") and epoch.get("samples_per_sec") else None)
 
 
 def add_baseline_ratios(targets):
@@ -200,14 +242,64 @@ def host_tables(name, host):
             continue
         fio = target["fio"]["results"][0]
         ours = next((r for r in target["results"] if r["block_bytes"] == fio["block_bytes"]), None)
-        cells = [target["label"], size_name(fio["block_bytes"])]
+        cells = [target["label"], size_name(fio["block_bytes"]), "in turns" if target["fio"].get("interleaved") else "after"]
         for direction in DIRECTIONS:
             mine, theirs = median_of(ours[direction]) if ours else None, median_of(fio[direction])
             cells += [mbps(mine), mbps(theirs), "%.3f" % (mine / theirs) if mine and theirs else "-"]
+        cells.append(agreement_note(fio.get("agreement") or {}))
         fio_rows.append(cells)
     if fio_rows:
-        header = ["Target", "Block", "Read (module)", "Read (fio)", "Read ratio", "Write (module)", "Write (fio)", "Write ratio"]
+        header = ["Target", "Block", "fio ran", "Read (module)", "Read (fio)", "Read ratio", "Write (module)", "Write (fio)",
+                  "Write ratio", "Agreement"]
         tables.append(("%s: fio cross-check" % name, header, fio_rows))
+    return tables
+
+
+def agreement_note(agreement):
+    """'UNSTABLE read: ...' for each direction whose two tools' medians differ by more than the limit."""
+    notes = []
+    for direction in DIRECTIONS:
+        found = agreement.get(direction)
+        if found and found.get("unstable"):
+            notes.append("UNSTABLE %s: medians differ %.0f%%, widest spread %.0f%%"
+                         % (direction, abs(found["ratio"] - 1) * 100, found["spread"] * 100))
+    if notes:
+        return "; ".join(notes)
+    return "within 10%" if agreement else "-"
+
+
+def milliseconds(ns):
+    return "-" if ns is None else "%.2f" % (ns / 1e6)
+
+
+def ratio_text(value):
+    return "-" if value is None else "%.2fx" % value
+
+
+def training_tables(name, host):
+    """Per dataset shape: a row per target and epoch."""
+    tables = []
+    for shape in sorted(set(run["shape"] for run in host.get("training", []))):
+        rows = []
+        for run in host["training"]:
+            if run["shape"] != shape:
+                continue
+            if run["error"]:
+                rows.append([run["label"], run["cache"] or "-", "-", "-", "-", "-", "-", "-", "-", "-", "ERROR " + run["error"]])
+                continue
+            for epoch in run["epochs"]:
+                rows.append([run["label"], "cold (page cache dropped)" if run["cache"] == "drop" else "as it is",
+                             str(epoch["epoch"]), "%.0f" % epoch["samples_per_sec"], mbps(epoch["bytes_per_sec"]),
+                             milliseconds(epoch["latency_ns"]["p50"]), milliseconds(epoch["latency_ns"]["p99"]),
+                             "-" if epoch.get("cpu_ns_per_gib") is None else "%.2f" % (epoch["cpu_ns_per_gib"] / 1e9),
+                             ratio_text(epoch.get("vs_cold_local")), ratio_text(epoch.get("vs_cold_ufs")), ""])
+        runs = [run for run in host["training"] if run["shape"] == shape and not run["error"]]
+        about = runs[0] if runs else {}
+        title = "%s: training reads, %s (%s files, %s per epoch, %s readers)" % (
+            name, shape, about.get("files", "?"), size_name(about["bytes_per_epoch"]) if about.get("bytes_per_epoch") else "?",
+            about.get("readers", "?"))
+        tables.append((title, ["Target", "Cache", "Epoch", "Samples/s", "MB/s", "p50 ms", "p99 ms", "CPU s per GiB",
+                               "vs cold local", "vs cold UFS", "Notes"], rows))
     return tables
 
 
@@ -237,7 +329,7 @@ def errors(report):
     """(host, target label, message) of every target that could not be measured."""
     found = []
     for name, host in sorted(report["hosts"].items()):
-        for target in host["targets"]:
+        for target in host["targets"] + host.get("training", []):
             if target["error"]:
                 message = target["error"]
                 if message.startswith(target["label"] + ": "):
@@ -254,7 +346,10 @@ def all_tables(report):
     tables = []
     for name, host in sorted(report["hosts"].items()):
         tables += host_tables(name, host)
-    tables.append(across_table(report))
+    for name, host in sorted(report["hosts"].items()):
+        tables += training_tables(name, host)
+    if report["across_hosts"]:
+        tables.append(across_table(report))
     for table in (network_table(report["hosts"]), errors_table(report)):
         if table[2]:
             tables.append(table)
@@ -262,7 +357,9 @@ def all_tables(report):
 
 
 INTRO = ("Rates in MB/s (10^6 bytes per second): median of the repetitions [min-max], sequential, "
-         "direct I/O unless the notes say otherwise. Raw numbers (bytes, nanoseconds) are in the JSON file.")
+         "direct I/O unless the notes say otherwise. Training reads: whole files in a shuffled order per epoch "
+         "by parallel reader processes; cold targets had the files' cached pages dropped (posix_fadvise DONTNEED) "
+         "before every epoch. Raw numbers (bytes, nanoseconds) are in the JSON file.")
 
 
 def render_markdown(report):
@@ -275,15 +372,17 @@ def render_markdown(report):
 
 
 COLOURS = {"read": "#2b6cb0", "write": "#dd6b20"}
+PALETTE = ["#2b6cb0", "#dd6b20", "#38a169", "#805ad5", "#d53f8c", "#718096"]
 
 
-def bar_chart(title, bars):
-    """Inline SVG: per label a read and a write bar. bars: [(label, {direction: rate or None}, or None
-    for a target that could not be measured)]."""
+def bar_chart(title, bars, series=DIRECTIONS, show=mbps):
+    """Inline SVG: per label a bar of each series (read and write by default). bars: [(label,
+    {series: value or None}, or None for a target that could not be measured)]."""
+    colours = dict((name, COLOURS.get(name) or PALETTE[i % len(PALETTE)]) for i, name in enumerate(series))
     top = max([rate for _label, rates in bars if rates for rate in rates.values() if rate] or [1])
     # The label column fits the longest label (about 8 px a character at the default font).
     left, width, bar_height, gap = max(120, 8 * max([len(label) for label, _rates in bars] or [0]) + 12), 420, 14, 10
-    height = 30 + len(bars) * (2 * bar_height + gap) + 20
+    height = 30 + len(bars) * (len(series) * bar_height + gap) + 20
     parts = ['<svg xmlns="http://www.w3.org/2000/svg" role="img" width="%d" height="%d" aria-label="%s">'
              % (left + width + 110, height, html.escape(title)),
              '<text x="0" y="16" font-weight="bold">%s</text>' % html.escape(title)]
@@ -292,16 +391,17 @@ def bar_chart(title, bars):
         parts.append('<text x="0" y="%d" class="target">%s</text>' % (y + bar_height + 3, html.escape(label)))
         if rates is None:
             parts.append('<text x="%d" y="%d" font-size="11" fill="#b00">not measured: see Errors</text>' % (left, y + bar_height + 3))
-            y += 2 * bar_height + gap
+            y += len(series) * bar_height + gap
             continue
-        for offset, direction in enumerate(DIRECTIONS):
-            rate = rates.get(direction)
+        for offset, name in enumerate(series):
+            rate = rates.get(name)
             length = int(width * rate / top) if rate else 0
             row = y + offset * bar_height
-            parts.append('<rect x="%d" y="%d" width="%d" height="%d" fill="%s"><title>%s %s MB/s</title></rect>'
-                         % (left, row, max(length, 1), bar_height - 2, COLOURS[direction], direction, mbps(rate)))
-            parts.append('<text x="%d" y="%d" font-size="11">%s %s</text>' % (left + length + 4, row + bar_height - 4, direction, mbps(rate)))
-        y += 2 * bar_height + gap
+            parts.append('<rect x="%d" y="%d" width="%d" height="%d" fill="%s"><title>%s %s</title></rect>'
+                         % (left, row, max(length, 1), bar_height - 2, colours[name], html.escape(name), show(rate)))
+            parts.append('<text x="%d" y="%d" font-size="11">%s %s</text>' % (left + length + 4, row + bar_height - 4,
+                                                                              html.escape(name), show(rate)))
+        y += len(series) * bar_height + gap
     parts.append("</svg>")
     return "".join(parts)
 
@@ -325,6 +425,14 @@ def charts(report):
         sums.setdefault(key, {})[row["direction"]] = row["bytes_per_sec_sum"]
     if sums:
         found.append(bar_chart("Across hosts: sum of medians (MB/s)", sorted(sums.items())))
+    for name, host in sorted(report["hosts"].items()):
+        for shape in sorted(set(run["shape"] for run in host.get("training", []))):
+            runs = [run for run in host["training"] if run["shape"] == shape]
+            series = ["epoch %d" % n for n in sorted(set(e["epoch"] for run in runs for e in run["epochs"]))]
+            bars = [(run["label"], None if run["error"] else dict(("epoch %d" % e["epoch"], e["samples_per_sec"]) for e in run["epochs"]))
+                    for run in runs]
+            found.append(bar_chart("%s, training reads of %s (samples/s per epoch)" % (name, shape), bars, series or ["epoch 1"],
+                                   show=lambda value: "-" if value is None else "%.0f/s" % value))
     return found
 
 
@@ -350,6 +458,11 @@ def summary_lines(report):
                 lines.append("%-14s %-16s %-8s read %9s MB/s  write %9s MB/s%s" % (
                     name, target["label"], size_name(result["block_bytes"]), mbps(median_of(result["read"])),
                     mbps(median_of(result["write"])), flag))
+        for run in host.get("training", []):
+            for epoch in run["epochs"]:
+                lines.append("%-14s %-16s epoch %d  %9.0f samples/s  %9s MB/s  p50 %s ms (%s, %s)" % (
+                    name, run["label"], epoch["epoch"], epoch["samples_per_sec"], mbps(epoch["bytes_per_sec"]),
+                    milliseconds(epoch["latency_ns"]["p50"]), run["shape"], "cold" if run["cache"] == "drop" else "as it is"))
         net = host.get("network")
         if net and not net.get("error"):
             lines.append("%-14s %-16s %-8s %s MB/s (%s)" % (name, "network", "", mbps(net.get("bytes_per_sec")), net.get("tool")))
@@ -360,7 +473,8 @@ def summary_lines(report):
 def measured(report):
     """True when the report holds a number or an error (a check-mode run holds neither)."""
     for host in report["hosts"].values():
-        if host.get("network") or any(t["results"] or t["error"] for t in host["targets"]):
+        if host.get("network") or any(t["results"] or t["error"] for t in host["targets"]) or any(
+                run["epochs"] or run["error"] for run in host.get("training", [])):
             return True
     return False
 

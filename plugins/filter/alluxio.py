@@ -11,7 +11,7 @@ import os
 import re
 
 from ansible.errors import AnsibleFilterError
-from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_checks import fuse_mount_problems, path_problem
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_checks import fuse_mount_problems, mount_options, path_problem
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import fuse_unit_name, systemd_escape_path
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, format_size, parse_size
 
@@ -166,7 +166,8 @@ def alluxio_preflight(hostvars, groups, defaults=None, masters_group="alluxio_ma
         if fuse_mounts:
             problems += fuse_mounts_problems(host, fuse_mounts,
                                              _hostvar(hostvars, host, "alluxio_fuse_default_options", []),
-                                             _hostvar(hostvars, host, "alluxio_fuse_libfuse_version", 2))
+                                             _hostvar(hostvars, host, "alluxio_fuse_libfuse_version", 2),
+                                             _hostvar(hostvars, host, "alluxio_fuse_profiles", {}))
         problems += derived_property_problems(host, _hostvar(hostvars, host, "alluxio_site_properties", {}),
                                               _hostvar(hostvars, host, "alluxio_site_properties_override", []),
                                               derived_properties or {})
@@ -228,7 +229,7 @@ def port_problems(host, ports, is_master):
     return problems
 
 
-def fuse_mounts_problems(host, mounts, default_options, libfuse_version):
+def fuse_mounts_problems(host, mounts, default_options, libfuse_version, profiles=None):
     """What fuse_mount would refuse in a host's alluxio_fuse_mounts, known on the controller."""
     if not isinstance(mounts, (list, tuple)):
         return ["%s: alluxio_fuse_mounts must be a list of mounts, got %r" % (host, mounts)]
@@ -244,16 +245,21 @@ def fuse_mounts_problems(host, mounts, default_options, libfuse_version):
         if not isinstance(mount, dict) or "mount_point" not in mount:
             problems.append("%s must be a dict with a mount_point, got %r" % (where, mount))
             continue
-        unknown = sorted(set(mount) - set(["mount_point", "alluxio_path", "options", "state", "allow_non_empty"]))
+        unknown = sorted(set(mount) - set(["mount_point", "alluxio_path", "options", "profile", "state", "allow_non_empty"]))
         if unknown:
             problems.append("%s has unknown keys %s" % (where, ", ".join(unknown)))
+        try:
+            options = mount_options(mount, profiles, default_options)
+        except KeyError:
+            problems.append("%s: profile %r is not one of alluxio_fuse_profiles (%s)"
+                            % (where, mount.get("profile"), ", ".join(sorted(set(profiles or {}) | set(["writable"])))))
+            options = []
         point = mount["mount_point"]
         if point in seen:
             problems.append("%s: mount point %s is listed twice" % (where, point))
         seen.add(point)
         problems += ["%s: %s" % (where, why) for why in fuse_mount_problems(
-            point, mount.get("alluxio_path", "/"), mount.get("options", default_options),
-            mount.get("state", "mounted"), libfuse_version)]
+            point, mount.get("alluxio_path", "/"), options, mount.get("state", "mounted"), libfuse_version)]
     return problems
 
 
@@ -267,6 +273,43 @@ def derived_property_problems(host, properties, override, derived):
     return ["%s: alluxio_site_properties sets %s, which the collection derives from %s: set that variable instead "
             "(or list the key in alluxio_site_properties_override to override it on purpose)" % (host, key, derived[key])
             for key in sorted(properties) if key in derived and key not in override]
+
+
+def alluxio_fuse_mount_options(mount, profiles, default_options):
+    """The options of one alluxio_fuse_mounts item (its own, its profile's, or the default)."""
+    try:
+        return mount_options(mount, profiles, default_options)
+    except KeyError:
+        raise AnsibleFilterError("FUSE mount %s: profile %r is not one of alluxio_fuse_profiles (%s)" % (
+            mount.get("mount_point"), mount.get("profile"), ", ".join(sorted(profiles or {}))))
+
+
+def alluxio_training_dir(dataset):
+    """The directory name of a training dataset ({shape, files, size}): its parameters, so other
+    parameters give another directory (Alluxio never holds stale metadata of a rewritten file)."""
+    try:
+        return "%s-%dx%d" % (dataset["shape"], int(dataset["files"]), parse_size(str(dataset["size"])))
+    except (KeyError, TypeError, ValueError, SizeError) as exc:
+        raise AnsibleFilterError("alluxio_training_dir expects {shape, files, size}, got %r (%s)" % (dataset, exc))
+
+
+def alluxio_training_mounts(profiles, mount_root, alluxio_path):
+    """The FUSE mounts the training scenario makes for its run: one per profile, at <mount_root>-<profile>."""
+    return [{"mount_point": "%s-%s" % (mount_root, profile), "alluxio_path": alluxio_path, "profile": profile}
+            for profile in profiles]
+
+
+def alluxio_training_targets(mounts, local_dir, ufs_dir=None):
+    """What a worker reads in the training scenario: each FUSE mount as it is (its own caching is what
+    is measured), then the local disk and the UFS (when the host sees it) read directly, cold (pages
+    dropped before every epoch) and warm (the page-cache ceiling). Each: {label, kind, cache, root}."""
+    targets = [{"label": "alluxio-fuse %s" % mount["profile"], "kind": "fuse", "cache": "keep", "root": mount["mount_point"]}
+               for mount in mounts]
+    for kind, label, root in (("local", "local-disk", local_dir), ("ufs", "ufs", ufs_dir)):
+        if root:
+            targets += [{"label": "%s cold" % label, "kind": kind, "cache": "drop", "root": root},
+                        {"label": "%s warm" % label, "kind": kind, "cache": "keep", "root": root}]
+    return targets
 
 
 def alluxio_hostnames(hostvars, hosts):
@@ -490,4 +533,8 @@ class FilterModule(object):
             "alluxio_remediation_plan": alluxio_remediation_plan,
             "alluxio_phase_times": alluxio_phase_times,
             "alluxio_recorded_fuse_mounts": alluxio_recorded_fuse_mounts,
+            "alluxio_fuse_mount_options": alluxio_fuse_mount_options,
+            "alluxio_training_dir": alluxio_training_dir,
+            "alluxio_training_mounts": alluxio_training_mounts,
+            "alluxio_training_targets": alluxio_training_targets,
         }

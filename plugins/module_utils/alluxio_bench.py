@@ -259,6 +259,49 @@ def parse_fio(text, write):
                            "p99": pct.get("99.000000"), "max": clat.get("max")}}
 
 
+def fio_passes(run_command, fio, scratch, size, block, direct, repetitions):
+    """Run fio's write and read passes; returns {write: [...], read: [...]} of parsed fio reports.
+    fio creates the file itself, at a random name; it is removed only while it is still that file."""
+    found = {"write": [], "read": []}
+    for _repetition in range(repetitions):
+        for write in (True, False):
+            if write:
+                scratch.remove()
+                if os.path.lexists(scratch.path):
+                    raise BenchError("%s appeared from elsewhere: not writing over it" % scratch.path)
+            cmd = fio_command(scratch.path, size, block, direct, write)
+            cmd[0] = fio
+            rc, out, err = run_command(cmd)
+            if write:
+                scratch.adopt()
+            if rc != 0:
+                raise BenchError("fio exited %d: %s" % (rc, (err or out).strip()[-500:]))
+            found["write" if write else "read"].append(parse_fio(out, write))
+    return found
+
+
+def fio_side(reports):
+    """fio reports of one direction in direct_io_bench's shape; latencies are those of the median run."""
+    ordered = sorted(reports, key=lambda report: report["bytes_per_sec"])
+    return {"bytes_per_sec": spread([report["bytes_per_sec"] for report in reports]),
+            "latency_ns": ordered[len(ordered) // 2]["latency_ns"], "runs": len(reports)}
+
+
+# Two tools measuring the same target in turns should agree; beyond this the target is unstable.
+AGREEMENT_LIMIT = 0.10
+
+
+def agreement(ours, theirs, limit=AGREEMENT_LIMIT):
+    """Compare two tools' spreads ({min, median, max} bytes/s) of one direction on one target.
+    Returns {ratio, unstable, spread}: the ratio of the medians (ours / theirs), whether they
+    differ by more than limit, and the widest relative spread (max-min over median) of the two."""
+    if not ours or not theirs or not ours.get("median") or not theirs.get("median"):
+        return None
+    ratio = ours["median"] / theirs["median"]
+    widest = max((side["max"] - side["min"]) / side["median"] for side in (ours, theirs))
+    return {"ratio": ratio, "unstable": abs(ratio - 1.0) > limit, "spread": widest}
+
+
 def parse_iperf3(text):
     """An iperf3 client's JSON report: received bits per second and retransmits."""
     report = json.loads(text)

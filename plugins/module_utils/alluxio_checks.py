@@ -57,6 +57,23 @@ def fuse_mount_problems(mount_point, alluxio_path, options, state, libfuse_versi
     return problems
 
 
+# The profile of a mount that names none: today's behaviour, alluxio_fuse_default_options.
+DEFAULT_FUSE_PROFILE = "writable"
+
+
+def mount_options(mount, profiles, default_options):
+    """The options a FUSE mount item gets: its own options, else its profile's (alluxio_fuse_profiles),
+    else alluxio_fuse_default_options (the writable profile). An unknown profile raises KeyError."""
+    if "options" in mount:
+        return mount["options"]
+    profile = mount.get("profile", DEFAULT_FUSE_PROFILE)
+    if profile in (profiles or {}):
+        return profiles[profile]
+    if profile == DEFAULT_FUSE_PROFILE:
+        return default_options
+    raise KeyError(profile)
+
+
 def put_back_refusal(mount_point, roots, mounted, owned_by_user):
     """Why a FUSE mount found in place (read from a process's command line, which anyone running
     as the alluxio user can forge) must not be put back as a unit, or None. Its mount point must

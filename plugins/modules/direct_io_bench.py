@@ -24,6 +24,10 @@ description:
     target, the network line rate (I(line_rate_bytes_per_sec), else the link speed of the
     default route's physical interface); a rate above them is flagged C(implausible) with the
     reason instead of being reported as a fact.
+  - With I(cross_check=fio), fio measures the same target at the block size I(fio_block_size) in
+    turns with this module (ours, fio, ours, fio and so on, so both see the same moments of a noisy disk), and
+    the result says per direction the ratio of the two medians and whether they differ by more
+    than 10% (C(unstable)), with the widest spread of the two.
   - Refuses, before writing anything, a target that does not answer C(stat) within 5 s (a stale
     FUSE mount), a missing or unwritable directory, a size larger than its free space and a
     block size O_DIRECT cannot use (not a multiple of 512). Its file is removed afterwards.
@@ -65,6 +69,14 @@ options:
     type: int
   label:
     description: A name for the target in the results (defaults to I(path)).
+    type: str
+  cross_check:
+    description: C(fio) runs fio in turns with each repetition at I(fio_block_size) (fio must be installed); C(none) does not.
+    type: str
+    choices: [none, fio]
+    default: none
+  fio_block_size:
+    description: The block size fio cross-checks, one of I(block_sizes); unset, 1 MiB where measured, else the largest.
     type: str
 attributes:
   check_mode:
@@ -127,6 +139,19 @@ results:
       read: {bytes_per_sec: {min: 2.1e9, median: 2.2e9, max: 2.3e9}, latency_ns: {p50: 400000, p90: 500000, p99: 600000, max: 900000}, runs: 3}
       cpu_ns_per_gib: 210000000
       implausible: []
+cross_check:
+  description: With I(cross_check=fio), fio's result at I(fio_block_size), measured in turns with this module, and the agreement per direction.
+  returned: success, with cross_check=fio
+  type: dict
+  sample:
+    tool: fio
+    version: fio-3.33
+    block_bytes: 1048576
+    write: {bytes_per_sec: {min: 1.0e9, median: 1.1e9, max: 1.2e9}, latency_ns: {p50: 800000, p90: 900000, p99: 1000000, max: 2000000}, runs: 3}
+    read: {bytes_per_sec: {min: 2.0e9, median: 2.1e9, max: 2.3e9}, latency_ns: {p50: 400000, p90: 500000, p99: 600000, max: 900000}, runs: 3}
+    agreement:
+      write: {ratio: 1.09, unstable: false, spread: 0.18}
+      read: {ratio: 1.05, unstable: false, spread: 0.14}
 """
 
 import errno
@@ -135,8 +160,8 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_bench import (
-    BenchError, ScratchFile, check_target, default_route_interface, line_rate, memory_copy_rate, plausibility, probe_direct,
-    summarize, transfer)
+    BenchError, ScratchFile, agreement, check_target, default_route_interface, fio_passes, fio_side, line_rate, memory_copy_rate,
+    plausibility, probe_direct, summarize, transfer)
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import path_responds, read_text
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, parse_size
 
@@ -146,7 +171,9 @@ def cpu_ns():
     return int((usage.ru_utime + usage.ru_stime) * 1e9)
 
 
-def measure(path, size, blocks, repetitions, direct_policy, line_rate):
+def measure(path, size, blocks, repetitions, direct_policy, line_rate, fio_turn=None):
+    """Each block size: repetitions of a write and a read pass. fio_turn(block, direct), when given,
+    runs after each repetition of the block size it checks (it returns False for the others)."""
     ceiling = memory_copy_rate()
     results = []
     test_file = ScratchFile(path, ".alnair-bench")
@@ -158,12 +185,15 @@ def measure(path, size, blocks, repetitions, direct_policy, line_rate):
             direct = why_not == "direct"
             if not direct and direct_policy == "required":
                 raise BenchError("O_DIRECT is required, but %s" % why_not)
-            cpu_before = cpu_ns()
+            cpu_used = 0
             writes, reads = [], []
             for _repetition in range(repetitions):
+                cpu_before = cpu_ns()
                 writes.append(transfer(test_file, size, block, direct, write=True))
                 reads.append(transfer(test_file, size, block, direct, write=False))
-            cpu_used = cpu_ns() - cpu_before
+                cpu_used += cpu_ns() - cpu_before
+                if fio_turn:
+                    fio_turn(block, direct)
             entry = {"block_bytes": block, "mode": "direct" if direct else "fadvise",
                      "write": summarize(writes), "read": summarize(reads),
                      "cpu_ns_per_gib": int(cpu_used * (1 << 30) / (2.0 * size * repetitions)), "implausible": []}
@@ -179,6 +209,39 @@ def measure(path, size, blocks, repetitions, direct_policy, line_rate):
     return ceiling, results
 
 
+class FioTurns(object):
+    """fio's passes at one block size, one repetition per turn, and the comparison at the end."""
+
+    def __init__(self, module, fio, path, size, block):
+        self.module, self.fio, self.size, self.block = module, fio, size, block
+        self.scratch = ScratchFile(path, ".alnair-fio")
+        self.found = {"write": [], "read": []}
+        self.direct = None
+
+    def __call__(self, block, direct):
+        if block != self.block:
+            return False
+        self.direct = direct
+        try:
+            turn = fio_passes(self.module.run_command, self.fio, self.scratch, self.size, block, direct, 1)
+        finally:
+            self.scratch.remove()
+        for direction in ("write", "read"):
+            self.found[direction] += turn[direction]
+        return True
+
+    def result(self, results):
+        if not self.found["read"]:
+            return None
+        found = {"tool": "fio", "version": self.module.run_command([self.fio, "--version"])[1].strip(),
+                 "block_bytes": self.block, "mode": "direct" if self.direct else "buffered", "agreement": {}}
+        ours = next(entry for entry in results if entry["block_bytes"] == self.block)
+        for direction in ("write", "read"):
+            found[direction] = fio_side(self.found[direction])
+            found["agreement"][direction] = agreement(ours[direction]["bytes_per_sec"], found[direction]["bytes_per_sec"])
+        return found
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
@@ -191,6 +254,8 @@ def main():
             remote=dict(type="bool"),
             line_rate_bytes_per_sec=dict(type="int"),
             label=dict(type="str"),
+            cross_check=dict(type="str", default="none", choices=["none", "fio"]),
+            fio_block_size=dict(type="str"),
         ),
         supports_check_mode=True,
     )
@@ -201,10 +266,20 @@ def main():
     try:
         size = parse_size(params["size"])
         blocks = [parse_size(b) for b in params["block_sizes"]]
+        fio_block = parse_size(params["fio_block_size"]) if params["fio_block_size"] else (1 << 20 if (1 << 20) in blocks else max(blocks))
     except SizeError as exc:
         module.fail_json(msg="%s: %s" % (target["label"], exc), target=target)
     if params["repetitions"] < 1:
         module.fail_json(msg="repetitions must be at least 1", target=target)
+    fio_turns = None
+    if params["cross_check"] == "fio":
+        fio = module.get_bin_path("fio")
+        if not fio:
+            module.fail_json(msg="%s: cross_check=fio, but fio is not installed on this host" % target["label"], target=target)
+        if fio_block not in blocks:
+            module.fail_json(msg="%s: fio_block_size %s is not one of block_sizes %s" % (
+                target["label"], params["fio_block_size"], ", ".join(params["block_sizes"])), target=target)
+        fio_turns = FioTurns(module, fio, params["path"], size, fio_block)
     try:
         check_target(params["path"], size, blocks, params["direct"], lambda path: path_responds(module.run_command, path))
         if module.check_mode:
@@ -215,8 +290,9 @@ def main():
             if not rate:
                 rate, source = line_rate("/sys/class/net", default_route_interface(read_text("/proc/net/route")))
         started = time.time()
-        ceiling, results = measure(params["path"], size, blocks, params["repetitions"], params["direct"], rate)
-    except (BenchError, OSError) as exc:
+        ceiling, results = measure(params["path"], size, blocks, params["repetitions"], params["direct"], rate, fio_turns)
+        cross_check = fio_turns.result(results) if fio_turns else None
+    except (BenchError, OSError, ValueError, KeyError) as exc:
         hint = ""
         if isinstance(exc, OSError) and exc.errno == errno.EIO and params["kind"] == "fuse":
             hint = (" (Alluxio FUSE answers EIO when the write fails inside Alluxio, e.g. a worker without space "
@@ -225,7 +301,7 @@ def main():
     ended = time.time()
     module.exit_json(changed=False, target=target, size_bytes=size, memory_copy_bytes_per_sec=ceiling,
                      results=results, started=started, ended=ended, seconds=round(ended - started, 2),
-                     line_rate={"bytes_per_sec": rate, "source": source})
+                     line_rate={"bytes_per_sec": rate, "source": source}, **({"cross_check": cross_check} if cross_check else {}))
 
 
 if __name__ == "__main__":

@@ -101,41 +101,13 @@ ended:
   type: float
 """
 
-import os
 import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_bench import (
-    BenchError, ScratchFile, check_target, fio_command, parse_fio, spread)
+    BenchError, ScratchFile, check_target, fio_passes, fio_side)
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import path_responds
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, parse_size
-
-
-def passes(module, fio, scratch, size, block, direct, repetitions):
-    """Run the write and read passes; returns {write: [...], read: [...]} of parsed fio reports.
-    fio creates the file itself, at a random name; it is removed only while it is still that file."""
-    found = {"write": [], "read": []}
-    for _repetition in range(repetitions):
-        for write in (True, False):
-            if write:
-                scratch.remove()
-                if os.path.lexists(scratch.path):
-                    raise BenchError("%s appeared from elsewhere: not writing over it" % scratch.path)
-            cmd = fio_command(scratch.path, size, block, direct, write)
-            cmd[0] = fio
-            rc, out, err = module.run_command(cmd)
-            if write:
-                scratch.adopt()
-            if rc != 0:
-                raise BenchError("fio exited %d: %s" % (rc, (err or out).strip()[-500:]))
-            found["write" if write else "read"].append(parse_fio(out, write))
-    return found
-
-
-def side(reports):
-    ordered = sorted(reports, key=lambda report: report["bytes_per_sec"])
-    return {"bytes_per_sec": spread([report["bytes_per_sec"] for report in reports]),
-            "latency_ns": ordered[len(ordered) // 2]["latency_ns"], "runs": len(reports)}
 
 
 def main():
@@ -171,13 +143,13 @@ def main():
             module.exit_json(changed=False, target=target, msg="target checked, nothing measured")
         version = module.run_command([fio, "--version"])[1].strip()
         started = time.time()
-        found = passes(module, fio, scratch, size, block, params["direct"], params["repetitions"])
+        found = fio_passes(module.run_command, fio, scratch, size, block, params["direct"], params["repetitions"])
     except (BenchError, OSError, ValueError, KeyError) as exc:
         module.fail_json(msg="%s: %s" % (target["label"], exc), target=target)
     finally:
         scratch.remove()
     entry = {"block_bytes": block, "mode": "direct" if params["direct"] else "buffered",
-             "write": side(found["write"]), "read": side(found["read"])}
+             "write": fio_side(found["write"]), "read": fio_side(found["read"])}
     module.exit_json(changed=False, target=target, fio_version=version, results=[entry], started=started,
                      ended=time.time())
 

@@ -12,6 +12,10 @@ from labkit import REPO, on, playbook
 BENCH = REPO / "playbooks" / "bench.yml"
 WORKERS = ["lab-worker1", "lab-worker2"]
 GOOD = ["alluxio-fuse", "local-disk"]
+# The training scenario, small: 200 samples of 128 KiB and two 8 MiB shards, two epochs.
+TRAINING = {"alluxio_bench_training": True, "alluxio_bench_training_small_files": 200, "alluxio_bench_training_shards": 2,
+            "alluxio_bench_training_shard_size": "8MB", "alluxio_bench_training_epochs": 2}
+TRAINING_TARGETS = ["alluxio-fuse dataset", "alluxio-fuse writable", "local-disk cold", "local-disk warm", "ufs cold", "ufs warm"]
 # worker1 also gets one target for each bad input of the issue.
 BAD = {
     "missing": ("/var/tmp/bench-missing", "does not exist"),
@@ -51,7 +55,8 @@ def report(cluster, tmp_path_factory):
     (extra / "host_vars").mkdir()
     (extra / "host_vars" / "lab-worker1.yml").write_text("---\nalluxio_bench_targets: " + json.dumps(targets) + "\n")
     try:
-        res = playbook(BENCH, "-i", str(extra), "-e", "alluxio_bench_repetitions=2", env={"ALNAIR_BENCH_REPORT_DIR": str(out)})
+        res = playbook(BENCH, "-i", str(extra), "-e", "alluxio_bench_repetitions=2", "-e", json.dumps(TRAINING),
+                       env={"ALNAIR_BENCH_REPORT_DIR": str(out)})
     finally:
         on("lab-worker1", "umount -l /mnt/bench-stale; umount /var/tmp/bench-ro /var/tmp/bench-small")
     files = {path.suffix: path for path in out.iterdir()}
@@ -79,11 +84,34 @@ def test_every_worker_measured_fuse_and_local_disk_with_fio_and_network(report):
                     assert result[direction]["runs"] == 2
                 assert result["implausible"] == []
             assert target["fio"]["results"][0]["read"]["bytes_per_sec"]["median"] > 0
+            # fio ran in turns with the module, and the two are compared.
+            assert target["fio"]["interleaved"] and set(target["fio"]["results"][0]["agreement"]) == {"read", "write"}
         assert targets["local-disk"]["results"][0]["vs_baseline"]["read"] == 1.0
         network = hosts[host]["network"]
         assert network["tool"] == "iperf3" and network["bytes_per_sec"] > 0
     across = [row for row in report["json"]["across_hosts"] if row["label"] == "alluxio-fuse"]
     assert across and all(row["mode"] == "parallel" and len(row["hosts"]) == 2 for row in across)
+
+
+def test_training_reads_of_every_target_per_epoch(report):
+    """Each worker read both datasets through a FUSE mount of each profile, the local disk and the
+    UFS, cold and warm; every epoch read every file; the run's FUSE mounts are gone afterwards."""
+    for host in WORKERS:
+        runs = report["json"]["hosts"][host]["training"]
+        for shape, files in (("small-files", 200), ("shards", 2)):
+            found = {run["label"]: run for run in runs if run["shape"] == shape}
+            assert sorted(found) == sorted(TRAINING_TARGETS), (host, shape, sorted(found))
+            for label, run in found.items():
+                assert run["error"] is None, (host, label, run["error"])
+                assert [e["epoch"] for e in run["epochs"]] == [1, 2] and run["readers"] == 4
+                for epoch in run["epochs"]:
+                    assert epoch["files"] == files and epoch["samples_per_sec"] > 0
+                    assert epoch["latency_ns"]["p50"] <= epoch["latency_ns"]["p99"]
+                    assert epoch["vs_cold_local"] is not None and epoch["vs_cold_ufs"] is not None
+            assert found["alluxio-fuse dataset"]["cache"] == "keep" and found["local-disk cold"]["cache"] == "drop"
+        assert on(host, "findmnt /mnt/alnair-bench-dataset || findmnt /mnt/alnair-bench-writable").returncode != 0
+    text = report["files"][".md"].read_text()
+    assert "## lab-worker1: training reads, small-files (200 files, 25 MiB per epoch, 4 readers)" in text
 
 
 def test_each_bad_target_has_its_own_error(report):
@@ -114,6 +142,9 @@ def test_html_page_renders_every_target_in_chromium_without_fetching(report, tmp
     for label in GOOD + list(BAD):
         assert f">{label}<" in dom, label
     assert dom.count("<svg") >= 5 and "Across hosts" in dom
+    for label in TRAINING_TARGETS:
+        assert f">{label}<" in dom, label
+    assert "training reads of small-files (samples/s per epoch)" in dom and "training reads of shards" in dom
     # Requests the page made (Chromium's own background requests carry another isolation key).
     log = json.loads(netlog.read_text())
     start_job = log["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"]

@@ -7,11 +7,13 @@ import pytest
 import yaml
 
 import labnet
-from labkit import REPO, master_info, on, playbook
+from labkit import REPO, adhoc, master_info, on, playbook
 
 DATASET = REPO / "playbooks" / "dataset.yml"
 SHARED, SHARED_MOUNT = labnet.SHARED_DIR, labnet.SHARED_MOUNT  # the same directory, seen from the controller / a lab host
 NAME = "train-set"
+MOUNT = "/mnt/alluxio-datasets"  # dataset.yml's own mount (profile dataset) of alluxio:/datasets
+WORKERS = ["lab-worker1", "lab-worker2"]
 
 
 def make_dataset(root):
@@ -38,9 +40,13 @@ def mount_table():
 def loaded(cluster, tmp_path_factory):
     make_dataset(f"{SHARED}/datasets/{NAME}")
     k8s = tmp_path_factory.mktemp("k8s")
-    res = playbook(DATASET, "-e", f"dataset_name={NAME}", "-e", f"dataset_ufs={SHARED_MOUNT}/datasets/{NAME}",
-                   "-e", f"dataset_k8s_dir={k8s}", "-e", "dataset_poll_interval=1")
-    return {"output": res.stdout, "k8s": k8s}
+    try:
+        res = playbook(DATASET, "-e", f"dataset_name={NAME}", "-e", f"dataset_ufs={SHARED_MOUNT}/datasets/{NAME}",
+                       "-e", f"dataset_k8s_dir={k8s}", "-e", "dataset_poll_interval=1")
+        yield {"output": res.stdout, "k8s": k8s}
+    finally:
+        # The tests after this module find the lab as site.yml left it: one FUSE mount per worker.
+        adhoc("alluxio_workers", "alnair.alluxio.fuse_mount", {"mount_point": MOUNT, "state": "absent"})
 
 
 def test_everything_is_in_memory_with_progress_shown(loaded):
@@ -60,14 +66,30 @@ def test_snippet_parses_with_kubernetes_field_names(loaded):
     doc = yaml.safe_load((loaded["k8s"] / f"{NAME}.yaml").read_text())
     volume, mount = doc["volumes"][0], doc["volumeMounts"][0]
     assert volume["name"] == mount["name"] == NAME
-    assert volume["hostPath"] == {"path": f"/mnt/alluxio-fuse/datasets/{NAME}", "type": "Directory"}
+    assert volume["hostPath"] == {"path": f"{MOUNT}/{NAME}", "type": "Directory"}
     assert mount["mountPath"] == f"/data/{NAME}" and mount["readOnly"] is True
     assert mount["mountPropagation"] == "HostToContainer"
     term = doc["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"][0]
     assert term["matchExpressions"] == [{"key": "kubernetes.io/hostname", "operator": "In",
                                          "values": ["lab-worker1", "lab-worker2"]}]
     # The hostPath is what the workers see.
-    assert on("lab-worker2", f"ls /mnt/alluxio-fuse/datasets/{NAME}/small | wc -l").stdout.strip() == "1000"
+    assert on("lab-worker2", f"ls {MOUNT}/{NAME}/small | wc -l").stdout.strip() == "1000"
+
+
+@pytest.mark.parametrize("worker", WORKERS)
+def test_the_dataset_mount_is_read_only_and_cached(loaded, worker):
+    """dataset.yml mounts with the dataset profile: read-only to every process, kernel page cache kept,
+    long name/attribute timeouts, the FUSE client's metadata cache on."""
+    assert on(worker, f"findmnt -n -o FSTYPE,OPTIONS {MOUNT}").stdout.split()[0] == "fuse.alluxio-fuse"
+    assert "ro" in on(worker, f"findmnt -n -o OPTIONS {MOUNT}").stdout.strip().split(",")
+    write = on(worker, f"touch {MOUNT}/{NAME}/intruder")
+    assert write.returncode != 0 and "Read-only file system" in write.stderr
+    unit = "alluxio-fuse@" + on(worker, f"systemd-escape --path {MOUNT}").stdout.strip() + ".service"
+    pid = on(worker, f"systemctl show -p MainPID --value '{unit}'").stdout.strip()
+    cmdline = on(worker, f"xargs -0 echo < /proc/{pid}/cmdline").stdout
+    for option in ("kernel_cache", "attr_timeout=7200", "entry_timeout=7200", "metadata_cache_size=",
+                   "alluxio.user.update.file.accesstime.disabled=true"):
+        assert option in cmdline, (option, cmdline)
 
 
 def test_snippet_is_valid_for_the_kubernetes_api(loaded):

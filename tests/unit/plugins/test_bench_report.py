@@ -68,11 +68,28 @@ def test_markdown_has_the_runbook_table_the_cross_check_and_the_errors():
     text = br.render_markdown(br.build_report(records(101.0), "t"))
     assert "| Target | Read MB/s median [min-max] | Write MB/s median [min-max] | Read vs local-disk |" in text
     assert "| alluxio-fuse | 400.0 [400.0-400.0] | 200.0 [200.0-200.0] | 2.00x | 2.00x | 0.25 |  |" in text
-    assert "| local-disk | 1 MiB | 200.0 | 210.0 | 0.952 | 100.0 | 100.0 | 1.000 |" in text
+    assert "| local-disk | 1 MiB | after | 200.0 | 210.0 | 0.952 | 100.0 | 100.0 | 1.000 | - |" in text
     assert "| w1 | nfs | /mnt/nfs does not exist or is not a directory |" in text
     assert "| w2 | <b>odd</b> | bad / input |" in text
     assert "| w2 | - | - | - | - | ERROR network to 10.0.0.1: refused |" in text
     assert "| w1 | 10.0.0.1 | 117.0 | iperf3 | 3 | eno1 link speed 1000 Mb/s |" in text
+
+
+def test_fio_in_turns_is_compared_and_an_unstable_target_is_flagged():
+    rec = records(101.0)
+    check = {"tool": "fio", "version": "fio-3.33", "block_bytes": 1 << 20, "mode": "direct",
+             "read": side(300 * MB, 250 * MB, 330 * MB), "write": side(190 * MB),
+             "agreement": {"read": {"ratio": 400 / 300.0, "unstable": True, "spread": 0.2},
+                           "write": {"ratio": 200 / 190.0, "unstable": False, "spread": 0.0}}}
+    rec[0]["data"]["cross_check"] = check
+    report = br.build_report(rec, "t")
+    fuse = next(t for t in report["hosts"]["w1"]["targets"] if t["label"] == "alluxio-fuse")
+    assert fuse["fio"] == {"version": "fio-3.33", "interleaved": True, "results": [check]}
+    text = br.render_markdown(report)
+    assert ("| alluxio-fuse | 1 MiB | in turns | 400.0 | 300.0 | 1.333 | 200.0 | 190.0 | 1.053 | "
+            "UNSTABLE read: medians differ 33%, widest spread 20% |") in text
+    rec[0]["data"]["cross_check"]["agreement"]["read"]["unstable"] = False
+    assert "| within 10% |" in br.render_markdown(br.build_report(rec, "t"))
 
 
 def test_implausible_and_fallback_results_are_flagged_not_reported_as_facts():
@@ -114,3 +131,39 @@ def test_a_check_mode_run_measured_nothing():
                 "data": {"target": {"label": "local-disk", "path": "/x"}, "size_bytes": 1, "msg": "target checked, nothing measured"}}]
     assert not br.measured(br.build_report(checked, "t"))
     assert br.measured(br.build_report(records(101.0), "t"))
+
+
+def epoch(number, rate, p50=2000000):
+    return {"epoch": number, "files": 100, "bytes": 100 << 17, "ns": int(100 / rate * 1e9), "samples_per_sec": rate,
+            "bytes_per_sec": rate * (1 << 17), "latency_ns": {"p50": p50, "p90": p50, "p99": 2 * p50, "max": 3 * p50},
+            "cpu_ns_per_gib": 3 * 10 ** 9, "server_cpu_ns": None}
+
+
+def training(label, kind, cache, rates, shape="small-files", error=None):
+    data = {} if error else {"target": {"label": label, "path": "/d/" + label, "kind": kind, "shape": shape, "cache": cache},
+                             "readers": 4, "files": 100, "bytes_per_epoch": 100 << 17, "list_seconds": 0.1,
+                             "epochs": [epoch(n + 1, rate) for n, rate in enumerate(rates)], "started": 1.0, "ended": 2.0}
+    return {"host": "w1", "tool": "training", "label": label, "error": error, "data": data}
+
+
+def test_training_reads_get_a_table_per_shape_with_ratios_to_the_cold_reads_and_a_chart():
+    rec = [training("fuse-dataset", "fuse", "keep", [500, 5000]), training("local cold", "local", "drop", [1000, 1000]),
+           training("ufs cold", "ufs", "drop", [250, 500]), training("shards-fuse", "fuse", "keep", [4], shape="shards"),
+           training("broken", "fuse", "keep", [], error="broken: epoch 1: 1 of 4 readers did not finish")]
+    report = br.build_report(rec, "t")
+    runs = {run["label"]: run for run in report["hosts"]["w1"]["training"]}
+    assert [e["vs_cold_local"] for e in runs["fuse-dataset"]["epochs"]] == [0.5, 5.0]
+    assert [e["vs_cold_ufs"] for e in runs["fuse-dataset"]["epochs"]] == [2.0, 10.0]
+    assert runs["shards-fuse"]["epochs"][0]["vs_cold_local"] is None  # no cold local read of shards
+    text = br.render_markdown(report)
+    assert "## w1: training reads, small-files (100 files, 12800 KiB per epoch, 4 readers)" in text
+    assert "| fuse-dataset | as it is | 2 | 5000 | 655.4 | 2.00 | 4.00 | 3.00 | 5.00x | 10.00x |  |" in text
+    assert "| local cold | cold (page cache dropped) | 1 | 1000 |" in text
+    assert "| w1 | broken | epoch 1: 1 of 4 readers did not finish |" in text
+    page = br.render_html(report)
+    assert "training reads of small-files (samples/s per epoch)" in page and "epoch 2 5000/s" in page
+    assert "training reads of shards" in page
+    assert br.measured(report)
+    assert any("fuse-dataset" in line and "5000 samples/s" in line for line in br.summary_lines(report))
+    checked = training("fuse-dataset", "fuse", "keep", [])
+    assert not br.measured(br.build_report([checked], "t"))  # check mode: listed, nothing read

@@ -1,0 +1,265 @@
+# -*- coding: utf-8 -*-
+# Copyright: alnair.alluxio contributors
+# Apache License 2.0 (see https://www.apache.org/licenses/LICENSE-2.0)
+"""Training-shaped reads (DLIO-like): a generated dataset of whole files, read in a shuffled order
+per epoch by several reader processes, as a data loader's workers read. Bytes and nanoseconds."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+import random
+import select
+import signal
+import time
+
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_bench import BenchError, percentile
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import (
+    FUSE_MAIN_CLASS, alluxio_jvms, fuse_process_args, parse_mountinfo, read_text)
+
+MANIFEST = ".alnair-dataset.json"
+READ_CHUNK = 1 << 20
+
+
+# -- the dataset --------------------------------------------------------------------------------
+
+def sample_name(index, count):
+    """sample-000042.bin: names sort in index order and have the same width in one dataset."""
+    return "sample-%0*d.bin" % (max(6, len(str(count - 1))), index)
+
+
+def sample_bytes(seed, index, size):
+    """The deterministic content of one sample: the same seed, index and size give the same bytes
+    on every host (the local-disk copy and the under storage hold identical files)."""
+    if size == 0:
+        return b""
+    return random.Random("%d/%d" % (seed, index)).getrandbits(8 * size).to_bytes(size, "little")
+
+
+def manifest_for(files, file_size, seed):
+    return {"files": files, "file_size": file_size, "seed": seed}
+
+
+def dataset_plan(directory, files, file_size, seed):
+    """What generating the dataset would change: {state, write: [names], remove: [names]}.
+    state: 'ok' (manifest and every file of the right size), 'create' (no manifest, empty
+    directory), 'update' (our manifest, something differs). A directory with other content and no
+    manifest is not ours: BenchError."""
+    wanted = dict((sample_name(i, files), i) for i in range(files))
+    try:
+        present = sorted(os.listdir(directory))
+    except OSError:
+        present = None
+    if present is None:
+        return {"state": "create", "write": sorted(wanted), "remove": []}
+    found = None
+    if MANIFEST in present:
+        try:
+            found = json.loads(read_text(os.path.join(directory, MANIFEST)))
+        except ValueError:
+            found = None
+    if found is None:
+        if present:
+            raise BenchError("%s has content and no %s: not a dataset this module wrote, not writing into it"
+                             % (directory, MANIFEST))
+        return {"state": "create", "write": sorted(wanted), "remove": []}
+    ours = set(name for name in present if name.startswith("sample-") and name.endswith(".bin"))
+    same = found == manifest_for(files, file_size, seed)
+    write = []
+    for name in sorted(wanted):
+        path = os.path.join(directory, name)
+        if not same or name not in ours or not os.path.isfile(path) or os.lstat(path).st_size != file_size:
+            write.append(name)
+    remove = sorted(ours - set(wanted))
+    return {"state": "ok" if same and not write and not remove else "update", "write": write, "remove": remove}
+
+
+def write_sample(directory, name, data, mode):
+    """Write one file through a temporary name (O_EXCL|O_NOFOLLOW) and rename it into place: a
+    reader never sees half a sample, and a planted link is never followed."""
+    temporary = os.path.join(directory, ".%s.%d.tmp" % (name, os.getpid()))
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.chmod(temporary, mode)
+    os.rename(temporary, os.path.join(directory, name))
+
+
+# -- reading it as training does ----------------------------------------------------------------
+
+def list_files(directory, limit=0):
+    """Regular files under directory (recursively, sorted; the manifest left out), at most limit (0: all)."""
+    found = []
+    for root, dirs, names in os.walk(directory):
+        dirs.sort()
+        for name in sorted(names):
+            if name == MANIFEST or name.startswith("."):
+                continue
+            path = os.path.join(root, name)
+            if os.path.isfile(path):
+                found.append(path)
+    return found[:limit] if limit else found
+
+
+def epoch_order(count, seed, epoch):
+    """The shuffled order of one epoch (indices): a new order every epoch, the same for a seed."""
+    order = list(range(count))
+    random.Random("%d/epoch/%d" % (seed, epoch)).shuffle(order)
+    return order
+
+
+def split_for_readers(order, readers):
+    """Deal the epoch's order to the readers as a data loader deals batches: reader k takes
+    positions k, k + readers, ... so all of them advance through the shuffled order together."""
+    return [order[k::readers] for k in range(readers)]
+
+
+def read_whole(path):
+    """Read a file to its end as a loader reads a sample (open, read, close); its byte count."""
+    fd = os.open(path, os.O_RDONLY)
+    total = 0
+    try:
+        while True:
+            chunk = os.read(fd, READ_CHUNK)
+            if not chunk:
+                return total
+            total += len(chunk)
+    finally:
+        os.close(fd)
+
+
+def drop_page_cache(paths):
+    """Ask the kernel to drop these files' cached pages (posix_fadvise DONTNEED): the next read
+    comes from the storage. Returns the number of files it was asked for."""
+    for path in paths:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        finally:
+            os.close(fd)
+    return len(paths)
+
+
+def _reader(paths, write_fd):
+    """A reader process: read its share, report {bytes, latencies_ns, cpu_ns, error} on the pipe."""
+    result = {"bytes": 0, "latencies_ns": [], "error": None}
+    cpu_before = time.process_time_ns()
+    try:
+        for path in paths:
+            before = time.perf_counter_ns()
+            result["bytes"] += read_whole(path)
+            result["latencies_ns"].append(time.perf_counter_ns() - before)
+    except OSError as exc:
+        result["error"] = "%s: %s" % (exc.filename or "read", exc.strerror)
+    result["cpu_ns"] = time.process_time_ns() - cpu_before
+    data = json.dumps(result).encode("ascii")
+    view = memoryview(data)
+    while view:
+        view = view[os.write(write_fd, view):]
+    os.close(write_fd)
+
+
+def run_epoch(paths, order, readers, deadline):
+    """One epoch: fork the readers (as a loader starts its workers), each reads its share of the
+    shuffled order; wait for all of them, at most until deadline (time.monotonic()). Readers still
+    running then are killed (they are this process's own children) and the epoch fails.
+    Returns {bytes, files, ns, latencies_ns (sorted), cpu_ns}."""
+    shares = split_for_readers(order, readers)
+    children = {}
+    started = time.perf_counter_ns()
+    for share in shares:
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: read, report, leave without running the parent's cleanup
+            code = 0
+            try:
+                os.close(read_fd)
+                _reader([paths[i] for i in share], write_fd)
+            except BaseException:  # pylint: disable=broad-except
+                code = 1
+            os._exit(code)
+        os.close(write_fd)
+        children[read_fd] = {"pid": pid, "data": b""}
+    pending = set(children)
+    while pending:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        ready, _w, _x = select.select(list(pending), [], [], min(left, 1.0))
+        for fd in ready:
+            chunk = os.read(fd, 1 << 16)
+            if chunk:
+                children[fd]["data"] += chunk
+            else:
+                pending.discard(fd)
+    elapsed = time.perf_counter_ns() - started
+    for fd in pending:
+        os.kill(children[fd]["pid"], signal.SIGKILL)
+    for fd, child in children.items():
+        os.waitpid(child["pid"], 0)
+        os.close(fd)
+    if pending:
+        raise BenchError("%d of %d readers did not finish before the time limit (a hung mount?)" % (len(pending), readers))
+    results = [json.loads(child["data"].decode("ascii") or "{}") for child in children.values()]
+    errors = [r.get("error") or "a reader ended without a result" for r in results if r.get("error") or "bytes" not in r]
+    if errors:
+        raise BenchError("; ".join(sorted(set(errors))))
+    latencies = sorted(lat for r in results for lat in r["latencies_ns"])
+    return {"bytes": sum(r["bytes"] for r in results), "files": len(latencies), "ns": elapsed,
+            "latencies_ns": latencies, "cpu_ns": sum(r["cpu_ns"] for r in results)}
+
+
+def summarize_epoch(number, run, server_cpu_ns=0):
+    """One epoch's figures: samples/s, bytes/s, per-file latency percentiles, CPU ns per GiB
+    (readers plus the process serving the mount, when known)."""
+    seconds = run["ns"] / 1e9
+    latencies = run["latencies_ns"]
+    cpu = run["cpu_ns"] + (server_cpu_ns or 0)
+    return {"epoch": number, "files": run["files"], "bytes": run["bytes"], "ns": run["ns"],
+            "samples_per_sec": run["files"] / seconds if seconds else None,
+            "bytes_per_sec": run["bytes"] / seconds if seconds else None,
+            "latency_ns": {"p50": percentile(latencies, 0.50), "p90": percentile(latencies, 0.90),
+                           "p99": percentile(latencies, 0.99), "max": latencies[-1] if latencies else None},
+            "cpu_ns_per_gib": int(cpu * (1 << 30) / run["bytes"]) if run["bytes"] else None,
+            "server_cpu_ns": server_cpu_ns}
+
+
+# -- the process serving a FUSE mount (its CPU counts) ------------------------------------------
+
+def mount_of(path, mountinfo_text):
+    """The mount (parse_mountinfo entry) holding path: the longest mount point that prefixes it."""
+    best = None
+    for mount in parse_mountinfo(mountinfo_text):
+        point = mount["mount_point"].rstrip("/") or "/"
+        if path == point or path.startswith(point.rstrip("/") + "/"):
+            if best is None or len(point) > len(best["mount_point"].rstrip("/") or "/"):
+                best = mount
+    return best
+
+
+def fuse_server_pid(mount_point, proc_root="/proc"):
+    """The PID of the Alluxio FUSE JVM serving mount_point, or None."""
+    for jvm in alluxio_jvms(proc_root):
+        if jvm["main_class"] != FUSE_MAIN_CLASS:
+            continue
+        argv = [arg for arg in read_text(os.path.join(proc_root, str(jvm["pid"]), "cmdline")).split("\0") if arg]
+        if fuse_process_args(argv)["mount_point"] == mount_point:
+            return jvm["pid"]
+    return None
+
+
+def process_cpu_ns(pid, proc_root="/proc"):
+    """utime + stime of a process (and its waited-for children) in nanoseconds, None when it is gone."""
+    stat = read_text(os.path.join(proc_root, str(pid), "stat"))
+    if ")" not in stat:
+        return None
+    fields = stat.rsplit(")", 1)[1].split()
+    ticks = sum(int(value) for value in fields[11:15])
+    return int(ticks * 1e9 / os.sysconf("SC_CLK_TCK"))
