@@ -82,8 +82,16 @@ def test_the_dataset_mount_is_read_only_and_cached(loaded, worker):
     long name/attribute timeouts, the FUSE client's metadata cache on."""
     assert on(worker, f"findmnt -n -o FSTYPE,OPTIONS {MOUNT}").stdout.split()[0] == "fuse.alluxio-fuse"
     assert "ro" in on(worker, f"findmnt -n -o OPTIONS {MOUNT}").stdout.strip().split(",")
-    write = on(worker, f"touch {MOUNT}/{NAME}/intruder")
-    assert write.returncode != 0 and "Read-only file system" in write.stderr
+    victim = f"{MOUNT}/{NAME}/small/img-0000.bin"
+    before = on(worker, f"sha256sum {victim}").stdout
+    # Neither root nor another local user (a training container's) creates, changes or deletes anything.
+    for user in ("root", "nobody"):
+        for command in (f"touch {MOUNT}/{NAME}/intruder", f"rm -f {victim}", f"sh -c 'echo x >> {victim}'",
+                        f"mv {victim} {victim}.moved"):
+            attempt = on(worker, f"runuser -u {user} -- {command}")
+            refused = ("Read-only file system",) if user == "root" else ("Read-only file system", "Permission denied")
+            assert attempt.returncode != 0 and any(why in attempt.stderr for why in refused), (user, command, attempt.stderr)
+    assert on(worker, f"sha256sum {victim}").stdout == before
     unit = "alluxio-fuse@" + on(worker, f"systemd-escape --path {MOUNT}").stdout.strip() + ".service"
     pid = on(worker, f"systemctl show -p MainPID --value '{unit}'").stdout.strip()
     cmdline = on(worker, f"xargs -0 echo < /proc/{pid}/cmdline").stdout
