@@ -42,7 +42,7 @@ import zipfile
 from pathlib import Path
 
 CACHE_DIR = Path(os.environ.get("ALNAIR_CACHE", "/var/cache/alnair-alluxio"))
-BUILDER_VERSION = 2
+BUILDER_VERSION = 3
 GROUP = "org.alluxio"
 MODULES = [
     "alluxio-core-server-master", "alluxio-core-server-worker", "alluxio-core-server-proxy",
@@ -100,7 +100,7 @@ LOGGERS = {"MASTER_LOGGER": "master", "JOB_MASTER_LOGGER": "job_master", "WORKER
            "JOB_WORKER_LOGGER": "job_worker", "PROXY_LOGGER": "proxy", "FUSE_LOGGER": "fuse"}
 
 BIN_ALLUXIO = """#!/bin/sh
-# Minimal `alluxio` command of a Maven-built distribution: fs, fsadmin, runTests, version.
+# Minimal `alluxio` command of a Maven-built distribution: fs, fsadmin, runTests, version, runClass.
 # (The official tarball's bin/ scripts are not published to Maven.)
 set -e
 home=$(cd "$(dirname "$0")/.." && pwd)
@@ -108,14 +108,17 @@ conf=${{ALLUXIO_CONF_DIR:-$home/conf}}
 java=${{JAVA_HOME:+$JAVA_HOME/bin/}}java
 cmd=${{1:-}}
 [ $# -gt 0 ] && shift
+cp="$conf/:$home/assembly/alluxio-client-{version}.jar"
 case "$cmd" in
   fs) main=alluxio.cli.fs.FileSystemShell ;;
   fsadmin) main=alluxio.cli.fsadmin.FileSystemAdminShell ;;
   runTests) main=alluxio.cli.TestRunner ;;
   version) main=alluxio.cli.Version ;;
-  *) echo "usage: alluxio fs|fsadmin|runTests|version [args]" >&2; exit 2 ;;
+  # A class of the distribution's jars (the stress benchmarks: alluxio.stress.cli...).
+  runClass) main=${{1:?usage: alluxio runClass CLASS [args]}}; shift; cp="$cp:$home/assembly/jars/*" ;;
+  *) echo "usage: alluxio fs|fsadmin|runTests|version|runClass [args]" >&2; exit 2 ;;
 esac
-exec "$java" -cp "$conf/:$home/assembly/alluxio-client-{version}.jar" \\
+exec "$java" -cp "$cp" \\
   -Dalluxio.home="$home" -Dalluxio.conf.dir="$conf" -Dalluxio.logs.dir="$home/logs" \\
   -Dalluxio.logger.type=USER_LOGGER -Dlog4j.configuration="file:$conf/log4j.properties" \\
   ${{ALLUXIO_USER_JAVA_OPTS:-}} "$main" "$@"

@@ -13,6 +13,7 @@ import re
 from ansible.errors import AnsibleFilterError
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_checks import fuse_mount_problems, mount_options, path_problem
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import fuse_unit_name, systemd_escape_path
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_model import MASTER_RPC_PORT, process_model
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, format_size, parse_size
 
 VERSION_RE = re.compile(r"^2\.\d+\.\d+$")
@@ -24,7 +25,6 @@ JVM_SIZE_RE = re.compile(r"^[1-9][0-9]{0,6}[kKmMgGtT]?$", re.ASCII)
 HEAP_VARIABLES = ("alluxio_master_heap", "alluxio_job_master_heap", "alluxio_worker_heap", "alluxio_worker_direct_memory",
                   "alluxio_job_worker_heap", "alluxio_proxy_heap", "alluxio_fuse_heap", "alluxio_fuse_direct_memory")
 # The ports of each kind of host, and the master RPC port Alluxio keeps at its default.
-MASTER_RPC_PORT = 19998
 MASTER_PORT_VARIABLES = ("alluxio_master_web_port", "alluxio_job_master_rpc_port")
 WORKER_PORT_VARIABLES = ("alluxio_worker_rpc_port", "alluxio_worker_web_port", "alluxio_job_worker_rpc_port")
 # Under storage URI schemes Alluxio 2.9 has a UFS for (a path without a scheme is a local/NFS directory).
@@ -312,6 +312,11 @@ def alluxio_training_targets(mounts, local_dir, ufs_dir=None):
     return targets
 
 
+def alluxio_process_model(_ignored=None):
+    """The Alluxio process model (main classes, fixed ports) of module_utils/alluxio_model, for the roles."""
+    return process_model()
+
+
 def alluxio_hostnames(hostvars, hosts):
     """The names inventory hosts register and are reached by (alluxio_hostname, else the inventory name)."""
     return [hostvars[host]["alluxio_hostname"] if "alluxio_hostname" in hostvars[host] else host for host in hosts]
@@ -537,4 +542,5 @@ class FilterModule(object):
             "alluxio_training_dir": alluxio_training_dir,
             "alluxio_training_mounts": alluxio_training_mounts,
             "alluxio_training_targets": alluxio_training_targets,
+            "alluxio_process_model": alluxio_process_model,
         }

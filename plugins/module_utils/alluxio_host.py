@@ -11,6 +11,8 @@ import errno
 import os
 import posixpath
 
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_model import MAIN_CLASSES
+
 FUSE_UNIT_TEMPLATE = "alluxio-fuse@.service"
 
 
@@ -195,7 +197,7 @@ def alluxio_main_class(argv):
     return None
 
 
-FUSE_MAIN_CLASS = "alluxio.fuse.AlluxioFuse"
+FUSE_MAIN_CLASS = MAIN_CLASSES["fuse"]
 # The file system type of an Alluxio FUSE mount in mountinfo; the collection acts on no other.
 ALLUXIO_FUSE_FSTYPE = "fuse.alluxio-fuse"
 _FUSE_VALUE_OPTIONS = {"-m": "mount_point", "--mount-point": "mount_point",

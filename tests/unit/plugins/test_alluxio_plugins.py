@@ -303,3 +303,21 @@ def test_size_text_is_the_health_tables_formatter():
     assert filters.alluxio_size_text(256 * 2**20) == "256.00MB" and filters.alluxio_size_text("107374182400") == "100.00GB"
     with pytest.raises(Exception, match="expects a byte count"):
         filters.alluxio_size_text("lots")
+
+
+def test_the_process_model_is_written_once():
+    """Main classes and the fixed ports live in module_utils/alluxio_model.py; the roles read them
+    through the filter, the modules import them: no role file spells them again."""
+    import pathlib
+    from ansible_collections.alnair.alluxio.plugins.filter.alluxio import alluxio_process_model
+    from ansible_collections.alnair.alluxio.plugins.module_utils import alluxio_model
+    from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import FUSE_MAIN_CLASS
+    model = alluxio_process_model()
+    assert model["main_classes"]["fuse"] == FUSE_MAIN_CLASS and model["master_rpc_port"] == 19998
+    roles = pathlib.Path(__file__).resolve().parents[3] / "roles"
+    for path in list(roles.glob("*/vars/*.yml")) + list(roles.glob("*/defaults/*.yml")) + list(roles.glob("*/templates/*")):
+        text = "\n".join(line for line in path.read_text().splitlines() if not line.lstrip().startswith("#"))
+        for main_class in alluxio_model.MAIN_CLASSES.values():
+            assert main_class not in text, (path, main_class)
+        for port in (alluxio_model.MASTER_RPC_PORT, alluxio_model.PROXY_WEB_PORT):
+            assert str(port) not in text, (path, port)
