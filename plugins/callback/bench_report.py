@@ -22,7 +22,6 @@ description:
   - Training reads of M(alnair.alluxio.training_read_bench) get a table per host and dataset shape (a
     row per target and epoch, samples/s, MB/s, latency p50/p99, CPU per GiB, ratios to the same
     epoch of the cold local-disk and cold under-storage reads) and a chart of samples/s per epoch.
-  - M(alnair.alluxio.fuse_io_bench) results (Alluxio's own FuseIOBench) get a table of their own.
   - Where direct_io_bench ran fio in turns, the cross-check table flags a target whose two medians
     differ by more than 10% as UNSTABLE, with the widest spread.
   - Across hosts, a target measured on several hosts at overlapping times is summed as a
@@ -62,14 +61,13 @@ import os
 
 from ansible.plugins.callback import CallbackBase
 
-TOOLS = {"direct_io_bench": "io", "fio_bench": "fio", "net_bench": "net", "training_read_bench": "training",
-         "fuse_io_bench": "stress"}
+TOOLS = {"direct_io_bench": "io", "fio_bench": "fio", "net_bench": "net", "training_read_bench": "training"}
 DIRECTIONS = ("read", "write")
 FORMATS = ("md", "json", "html")
 
 
 def tool_of(task):
-    """'io', 'fio', 'net', 'training' or 'stress' for a task running one of the benchmark modules, else None."""
+    """'io', 'fio', 'net' or 'training' for a task running one of the benchmark modules, else None."""
     name = getattr(task, "resolved_action", None) or task.action or ""
     short = name.rsplit(".", 1)[-1]
     if short in TOOLS and name in (short, "alnair.alluxio." + short):
@@ -101,21 +99,13 @@ def build_report(records, generated):
     error and data, in the order the results arrived."""
     hosts = {}
     for rec in records:
-        host = hosts.setdefault(rec["host"], {"targets": [], "network": None, "training": [], "stress": []})
+        host = hosts.setdefault(rec["host"], {"targets": [], "network": None, "training": []})
         data = rec["data"]
         if rec["tool"] == "net":
             host["network"] = {"error": rec["error"]} if rec["error"] else data
             continue
         if rec["tool"] == "training":
             host["training"].append(training_entry(rec))
-            continue
-        if rec["tool"] == "stress":
-            target = data.get("target") or {}
-            if target.get("operation") in ("Write", "LocalRead"):
-                params = (data.get("summary") or {}).get("parameters") or {}
-                host["stress"].append({"label": target.get("label") or "?", "operation": target["operation"],
-                                       "bytes_per_sec": data.get("bytes_per_sec"), "threads": params.get("mThreads"),
-                                       "file_size": params.get("mFileSize"), "error": rec["error"]})
             continue
         target = data.get("target") or {}
         label = target.get("label") or rec.get("label") or "?"
@@ -313,16 +303,6 @@ def training_tables(name, host):
     return tables
 
 
-def stress_table(hosts):
-    rows = []
-    for name, host in sorted(hosts.items()):
-        for run in host.get("stress", []):
-            rows.append([name, run["label"], run["operation"], str(run["threads"] or "-"), str(run["file_size"] or "-"),
-                         mbps(run["bytes_per_sec"]), "ERROR " + run["error"] if run["error"] else ""])
-    return ("Alluxio's own FuseIOBench (second opinion)", ["Host", "Target", "Operation", "Threads", "File size", "MB/s", "Notes"],
-            rows)
-
-
 def network_table(hosts):
     rows = []
     for name, host in sorted(hosts.items()):
@@ -370,7 +350,7 @@ def all_tables(report):
         tables += training_tables(name, host)
     if report["across_hosts"]:
         tables.append(across_table(report))
-    for table in (stress_table(report["hosts"]), network_table(report["hosts"]), errors_table(report)):
+    for table in (network_table(report["hosts"]), errors_table(report)):
         if table[2]:
             tables.append(table)
     return tables
@@ -493,7 +473,7 @@ def summary_lines(report):
 def measured(report):
     """True when the report holds a number or an error (a check-mode run holds neither)."""
     for host in report["hosts"].values():
-        if host.get("network") or host.get("stress") or any(t["results"] or t["error"] for t in host["targets"]) or any(
+        if host.get("network") or any(t["results"] or t["error"] for t in host["targets"]) or any(
                 run["epochs"] or run["error"] for run in host.get("training", [])):
             return True
     return False

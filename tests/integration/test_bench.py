@@ -109,11 +109,6 @@ def test_training_reads_of_every_target_per_epoch(report):
                     assert epoch["latency_ns"]["p50"] <= epoch["latency_ns"]["p99"]
                     assert epoch["vs_cold_local"] is not None and epoch["vs_cold_ufs"] is not None
             assert found["alluxio-fuse dataset"]["cache"] == "keep" and found["local-disk cold"]["cache"] == "drop"
-        # Alluxio's own FuseIOBench laid out its files and read them back, and they are gone.
-        stress = {run["operation"]: run for run in report["json"]["hosts"][host]["stress"]}
-        assert sorted(stress) == ["LocalRead", "Write"], stress
-        for run in stress.values():
-            assert run["error"] is None and run["bytes_per_sec"] > 0, run
         assert on(host, "findmnt /mnt/alnair-bench-dataset || findmnt /mnt/alnair-bench-writable").returncode != 0
     text = report["files"][".md"].read_text()
     assert "## lab-worker1: training reads, small-files (200 files, 25 MiB per epoch, 4 readers)" in text

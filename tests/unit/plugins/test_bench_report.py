@@ -165,11 +165,5 @@ def test_training_reads_get_a_table_per_shape_with_ratios_to_the_cold_reads_and_
     assert "training reads of shards" in page
     assert br.measured(report)
     assert any("fuse-dataset" in line and "5000 samples/s" in line for line in br.summary_lines(report))
-    stress = {"host": "w1", "tool": "stress", "label": None, "error": None,
-              "data": {"target": {"label": "fuse (FuseIOBench)", "operation": "LocalRead"}, "bytes_per_sec": 3e8,
-                       "summary": {"parameters": {"mThreads": 4, "mFileSize": "128k"}}}}
-    cleanup = {"host": "w1", "tool": "stress", "label": None, "error": None, "data": {"target": {"operation": "absent"}}}
-    text = br.render_markdown(br.build_report(rec + [stress, cleanup], "t"))
-    assert "| w1 | fuse (FuseIOBench) | LocalRead | 4 | 128k | 300.0 |  |" in text and "| absent |" not in text
     checked = training("fuse-dataset", "fuse", "keep", [])
     assert not br.measured(br.build_report([checked], "t"))  # check mode: listed, nothing read

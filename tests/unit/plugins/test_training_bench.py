@@ -169,21 +169,3 @@ def test_an_unknown_profile_stops_in_preflight():
                                         {"writable": ["allow_other"], "dataset": ["ro"]})
     assert problems == ["w1: alluxio_fuse_mounts[0]: profile 'fast' is not one of alluxio_fuse_profiles (dataset, writable)"]
     assert flt.fuse_mounts_problems("w1", [{"mount_point": "/mnt/a", "profile": "dataset"}], [], 2, {"dataset": ["ro"]}) == []
-
-
-def test_fuse_io_bench_summary_rate_and_command():
-    from ansible_collections.alnair.alluxio.plugins.modules import fuse_io_bench as fib
-    out = ('2026-11-29 INFO FuseIOBench: job worker id: local-task-0, errors: 0, IO throughput (MB/s): 300.0\n'
-           '{\n  "className" : "alluxio.stress.fuse.FuseIOSummary",\n  "ioBytes" : 3000000000,\n'
-           '  "ioMBps" : 286.1,\n  "recordStartMs" : 1000,\n  "endMs" : 11000,\n  "errors" : [ ]\n}\n')
-    summary = fib.summary_of(out)
-    assert summary["ioBytes"] == 3000000000 and fib.rate_of(summary) == 3e8
-    assert fib.summary_of("no json here {not: json}") is None
-    assert fib.rate_of({"ioBytes": 1, "recordStartMs": 5, "endMs": 5}) is None
-    params = {"alluxio_home": "/opt/alluxio/current", "operation": "LocalRead", "path": "/mnt/x", "file_size": "128k",
-              "files_per_dir": 250, "dirs": 4, "threads": 4, "buffer_size": "128k", "duration": "10s", "warmup": "2s",
-              "timeout": 120, "user": "root"}
-    cmd = fib.command(params)
-    assert cmd[:4] == ["timeout", "--kill-after=10", "120", "/opt/alluxio/current/bin/alluxio"]
-    assert cmd[4:6] == ["runClass", fib.BENCH_CLASS] and cmd[-1] == "--in-process"
-    assert cmd[cmd.index("--local-path") + 1] == "/mnt/x"
