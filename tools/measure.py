@@ -13,6 +13,10 @@
     python3 tools/measure.py training [--runs 3]   bench.yml's training scenario on the deployed lab, one worker at a
                                                    time: samples/s per epoch of each FUSE profile (and the steps
                                                    from writable to dataset), the local disk and the UFS, cold and warm
+    python3 tools/measure.py epoch1 [--runs 3] [--option O ...] [--libfuse 3]
+                                                   after `training`: a fresh dataset-profile FUSE mount on lab-worker1,
+                                                   listed, then its 1,000 small files read once in chunks of 200:
+                                                   files/s per chunk, master RPCs per open, the machine's CPU busy
     python3 tools/measure.py health [--runs 5]     health.yml on the deployed (healthy) lab
     python3 tools/measure.py remediate [--runs 3] [--rolling]
                                                    remediate.yml -e alluxio_remediate_restart=true (everything
@@ -353,6 +357,73 @@ def measure_training(runs):
                         ratio_row(f"{shape}: {label} / {base}, {epoch_name}", ratios, command)
 
 
+def master_counters():
+    """The master's RPC counters (/metrics/json/ of the lab master)."""
+    url = f"http://{labnet.address('lab-master')}:19999/metrics/json/"
+    data = json.load(urllib.request.urlopen(url, timeout=10))
+    found = {name: value["count"] for name, value in data["timers"].items() if name == "Master.TotalRpcs"}
+    found.update({name: value["count"] for name, value in data["counters"].items() if name.startswith("Cluster.BytesRead")})
+    return found
+
+
+def cpu_times():
+    """(busy, total) jiffies of this machine (the lab's hosts share its kernel and cores)."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = fields[3] + fields[4]
+    return sum(fields) - idle, sum(fields)
+
+
+def module_on(host, module, args):
+    """One ad hoc module run on a lab host (ansible's minimal output: HOST | STATUS => JSON)."""
+    env = dict(os.environ, PATH=f"{VENV}:{os.environ['PATH']}", ANSIBLE_STDOUT_CALLBACK="ansible.builtin.minimal")
+    res = subprocess.run([str(VENV / "ansible"), host, "-m", module, "-a", json.dumps(args)], cwd=REPO, env=env,
+                         capture_output=True, text=True)
+    if res.returncode != 0:
+        raise SystemExit(f"{module} on {host} failed: {res.stdout[-2000:]} {res.stderr[-1000:]}")
+
+
+def ssh_on(host, *command, stdin=None):
+    """A command on a lab host over SSH; its standard output."""
+    return subprocess.run(labnet.ssh_command(labnet.address(host), *command), input=stdin, capture_output=True, text=True,
+                          check=True).stdout
+
+
+def measure_epoch1(runs, extra_options, libfuse):
+    """Epoch 1 through a fresh FUSE mount (dataset profile) of bench.yml's training data, after the listing."""
+    import yaml
+    defaults = yaml.safe_load((REPO / "roles" / "common" / "defaults" / "main.yml").read_text())
+    options = [o.replace("{{ alluxio_fuse_metadata_cache_entries }}", str(defaults["alluxio_fuse_metadata_cache_entries"]))
+               for o in defaults["alluxio_fuse_profiles"]["dataset"]] + list(extra_options)
+    if libfuse == 3:
+        options.append("alluxio.fuse.jnifuse.libfuse.version=3")
+    host, mount = "lab-worker1", "/mnt/alnair-epoch1"
+    data = f"{mount}/small-files-1000x131072"
+    ssh_on(host, "cat > /tmp/read_chunks.py", stdin=(REPO / "tools" / "read_chunks.py").read_text())
+    command = f"python3 tools/measure.py epoch1 --runs {runs}" + "".join(f" --option {o}" for o in extra_options) + (
+        " --libfuse 3" if libfuse == 3 else "")
+    chunks, rpcs, busy = {}, [], []
+    for _ in range(runs):
+        module_on(host, "alnair.alluxio.fuse_mount", {"mount_point": mount, "alluxio_path": "/alnair-training",
+                                                       "options": options, "libfuse_version": libfuse})
+        try:
+            ssh_on(host, "find", data, "-type", "f", "-printf", "'%s\\n'")  # the listing dataset.yml makes
+            before, cpu_before = master_counters(), cpu_times()
+            out = ssh_on(host, "python3", "/tmp/read_chunks.py", data)
+            after, cpu_after = master_counters(), cpu_times()
+        finally:
+            module_on(host, "alnair.alluxio.fuse_mount", {"mount_point": mount, "state": "absent"})
+        lines = [json.loads(line) for line in out.splitlines()]
+        for number, line in enumerate(lines, 1):
+            chunks.setdefault(number, []).append(line["files_per_sec"])
+        rpcs.append((after["Master.TotalRpcs"] - before["Master.TotalRpcs"]) / sum(line["files"] for line in lines))
+        busy.append(100.0 * (cpu_after[0] - cpu_before[0]) / (cpu_after[1] - cpu_before[1]))
+    for number, rates in sorted(chunks.items()):
+        print(f"| epoch 1, chunk {number} of 200 files, files/s | {statistics.median(rates):.0f} | {len(rates)} "
+              f"({', '.join(f'{r:.0f}' for r in rates)}) | `{command}` |", flush=True)
+    ratio_row("master RPCs per file open during those reads", rpcs, command)
+    ratio_row("CPU busy % of the machine (2 cores) during those reads", busy, command)
+
+
 def playbook_seconds(*args):
     """Wall time of one ansible-playbook run, and its output."""
     env = dict(os.environ, PATH=f"{VENV}:{os.environ['PATH']}")
@@ -383,17 +454,20 @@ def measure_remediate(runs, rolling):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("what", choices=["lab", "site", "startup", "memory", "fuse", "accuracy", "bench", "training", "health",
-                                                "remediate"])
+    parser.add_argument("what", choices=["lab", "site", "startup", "memory", "fuse", "accuracy", "bench", "training", "epoch1",
+                                                "health", "remediate"])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--dir", default="/var/tmp/alnair-accuracy")
     parser.add_argument("--size", default="1GB")
     parser.add_argument("--rolling", action="store_true", help="remediate: workers one at a time")
+    parser.add_argument("--option", action="append", default=[], help="epoch1: an extra FUSE option (repeatable)")
+    parser.add_argument("--libfuse", type=int, choices=[2, 3], default=2, help="epoch1: the libfuse of the mount")
     args = parser.parse_args()
     {"lab": lambda: measure_lab(args.runs), "site": lambda: measure_site(args.runs),
      "startup": lambda: measure_startup(args.runs), "memory": measure_memory, "fuse": lambda: measure_fuse(args.runs),
      "accuracy": lambda: measure_accuracy(args.runs, args.dir, args.size),
-     "bench": lambda: measure_bench(args.runs), "training": lambda: measure_training(args.runs), "health": lambda: measure_health(args.runs),
+     "bench": lambda: measure_bench(args.runs), "training": lambda: measure_training(args.runs),
+     "epoch1": lambda: measure_epoch1(args.runs, args.option, args.libfuse), "health": lambda: measure_health(args.runs),
      "remediate": lambda: measure_remediate(args.runs, args.rolling)}[args.what]()
 
 

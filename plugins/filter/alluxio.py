@@ -250,9 +250,8 @@ def fuse_mounts_problems(host, mounts, default_options, libfuse_version, profile
             problems.append("%s has unknown keys %s" % (where, ", ".join(unknown)))
         try:
             options = mount_options(mount, profiles, default_options)
-        except KeyError:
-            problems.append("%s: profile %r is not one of alluxio_fuse_profiles (%s)"
-                            % (where, mount.get("profile"), ", ".join(sorted(set(profiles or {}) | set(["writable"])))))
+        except ValueError as exc:
+            problems.append("%s: %s" % (where, exc))
             options = []
         point = mount["mount_point"]
         if point in seen:
@@ -279,9 +278,8 @@ def alluxio_fuse_mount_options(mount, profiles, default_options):
     """The options of one alluxio_fuse_mounts item (its own, its profile's, or the default)."""
     try:
         return mount_options(mount, profiles, default_options)
-    except KeyError:
-        raise AnsibleFilterError("FUSE mount %s: profile %r is not one of alluxio_fuse_profiles (%s)" % (
-            mount.get("mount_point"), mount.get("profile"), ", ".join(sorted(profiles or {}))))
+    except ValueError as exc:
+        raise AnsibleFilterError("FUSE mount %s: %s" % (mount.get("mount_point"), exc))
 
 
 def alluxio_training_dir(dataset):

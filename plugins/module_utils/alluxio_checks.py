@@ -63,7 +63,7 @@ DEFAULT_FUSE_PROFILE = "writable"
 
 def mount_options(mount, profiles, default_options):
     """The options a FUSE mount item gets: its own options, else its profile's (alluxio_fuse_profiles),
-    else alluxio_fuse_default_options (the writable profile). An unknown profile raises KeyError."""
+    else alluxio_fuse_default_options (the writable profile). An unknown profile raises ValueError."""
     if "options" in mount:
         return mount["options"]
     profile = mount.get("profile", DEFAULT_FUSE_PROFILE)
@@ -71,7 +71,8 @@ def mount_options(mount, profiles, default_options):
         return profiles[profile]
     if profile == DEFAULT_FUSE_PROFILE:
         return default_options
-    raise KeyError(profile)
+    raise ValueError("profile %r is not one of alluxio_fuse_profiles (%s)"
+                     % (profile, ", ".join(sorted(set(profiles or {}) | set([DEFAULT_FUSE_PROFILE])))))
 
 
 def put_back_refusal(mount_point, roots, mounted, owned_by_user):

@@ -224,11 +224,26 @@ def fuse_process_args(argv):
     return found
 
 
+def _stat_fields(pid, proc_root):
+    """The fields of /proc/PID/stat after the command name (field 3 first), None when it is gone."""
+    stat = read_text(os.path.join(proc_root, str(pid), "stat"))
+    return stat.rsplit(")", 1)[1].split() if ")" in stat else None
+
+
 def process_start_ticks(pid, proc_root="/proc"):
     """Start time of a process in clock ticks since boot (field 22 of stat), None when it is gone.
     A PID with another start time is another process."""
-    stat = read_text(os.path.join(proc_root, str(pid), "stat"))
-    return int(stat.rsplit(")", 1)[1].split()[19]) if ")" in stat else None
+    fields = _stat_fields(pid, proc_root)
+    return int(fields[19]) if fields else None
+
+
+def process_cpu_ns(pid, proc_root="/proc"):
+    """CPU time of a process and its waited-for children (fields 14-17 of stat) in nanoseconds,
+    None when it is gone."""
+    fields = _stat_fields(pid, proc_root)
+    if not fields:
+        return None
+    return int(sum(int(value) for value in fields[11:15]) * 1e9 / os.sysconf("SC_CLK_TCK"))
 
 
 def alluxio_jvms(proc_root="/proc", uid=None):
@@ -252,6 +267,24 @@ def alluxio_jvms(proc_root="/proc", uid=None):
         found.append({"pid": int(name), "main_class": main_class, "uid": owner,
                       "start_ticks": process_start_ticks(int(name), proc_root)})
     return sorted(found, key=lambda jvm: jvm["pid"])
+
+
+def fuse_jvm_args(proc_root="/proc", uid=None):
+    """{pid: fuse_process_args} of every running Alluxio FUSE JVM (optionally of one uid)."""
+    return dict((jvm["pid"], fuse_process_args(read_text(os.path.join(proc_root, str(jvm["pid"]), "cmdline")).split("\0")))
+                for jvm in alluxio_jvms(proc_root, uid) if jvm["main_class"] == FUSE_MAIN_CLASS)
+
+
+def mount_holding(mounts, path):
+    """The mount (parse_mountinfo entry) a path lies in: the longest mount point that is the path or
+    one of its parents, or None."""
+    best = None
+    for mount in mounts:
+        point = mount["mount_point"]
+        if path == point or path.startswith(point.rstrip("/") + "/"):
+            if best is None or len(point) > len(best["mount_point"]):
+                best = mount
+    return best
 
 
 def mount_size_bytes(options):

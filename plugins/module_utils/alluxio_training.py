@@ -17,7 +17,7 @@ import time
 
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_bench import BenchError, percentile
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import (
-    FUSE_MAIN_CLASS, alluxio_jvms, fuse_process_args, parse_mountinfo, read_text)
+    fuse_jvm_args, mount_holding, parse_mountinfo, read_text)
 
 MANIFEST = ".alnair-dataset.json"
 READ_CHUNK = 1 << 20
@@ -233,33 +233,9 @@ def summarize_epoch(number, run, server_cpu_ns=0):
 
 # -- the process serving a FUSE mount (its CPU counts) ------------------------------------------
 
-def mount_of(path, mountinfo_text):
-    """The mount (parse_mountinfo entry) holding path: the longest mount point that prefixes it."""
-    best = None
-    for mount in parse_mountinfo(mountinfo_text):
-        point = mount["mount_point"].rstrip("/") or "/"
-        if path == point or path.startswith(point.rstrip("/") + "/"):
-            if best is None or len(point) > len(best["mount_point"].rstrip("/") or "/"):
-                best = mount
-    return best
-
-
-def fuse_server_pid(mount_point, proc_root="/proc"):
-    """The PID of the Alluxio FUSE JVM serving mount_point, or None."""
-    for jvm in alluxio_jvms(proc_root):
-        if jvm["main_class"] != FUSE_MAIN_CLASS:
-            continue
-        argv = [arg for arg in read_text(os.path.join(proc_root, str(jvm["pid"]), "cmdline")).split("\0") if arg]
-        if fuse_process_args(argv)["mount_point"] == mount_point:
-            return jvm["pid"]
-    return None
-
-
-def process_cpu_ns(pid, proc_root="/proc"):
-    """utime + stime of a process (and its waited-for children) in nanoseconds, None when it is gone."""
-    stat = read_text(os.path.join(proc_root, str(pid), "stat"))
-    if ")" not in stat:
+def fuse_server_pid(path, proc_root="/proc"):
+    """The PID of the Alluxio FUSE JVM serving the mount that path lies in, or None."""
+    mount = mount_holding(parse_mountinfo(read_text(os.path.join(proc_root, "self", "mountinfo"))), path)
+    if not mount or not mount["fstype"].startswith("fuse"):
         return None
-    fields = stat.rsplit(")", 1)[1].split()
-    ticks = sum(int(value) for value in fields[11:15])
-    return int(ticks * 1e9 / os.sysconf("SC_CLK_TCK"))
+    return next((pid for pid, args in sorted(fuse_jvm_args(proc_root).items()) if args["mount_point"] == mount["mount_point"]), None)

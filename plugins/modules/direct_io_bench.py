@@ -173,7 +173,7 @@ def cpu_ns():
 
 def measure(path, size, blocks, repetitions, direct_policy, line_rate, fio_turn=None):
     """Each block size: repetitions of a write and a read pass. fio_turn(block, direct), when given,
-    runs after each repetition of the block size it checks (it returns False for the others)."""
+    is called after each repetition (it runs fio for the block size it checks, nothing for the others)."""
     ceiling = memory_copy_rate()
     results = []
     test_file = ScratchFile(path, ".alnair-bench")
@@ -220,7 +220,7 @@ class FioTurns(object):
 
     def __call__(self, block, direct):
         if block != self.block:
-            return False
+            return
         self.direct = direct
         try:
             turn = fio_passes(self.module.run_command, self.fio, self.scratch, self.size, block, direct, 1)
@@ -228,7 +228,6 @@ class FioTurns(object):
             self.scratch.remove()
         for direction in ("write", "read"):
             self.found[direction] += turn[direction]
-        return True
 
     def result(self, results):
         if not self.found["read"]:

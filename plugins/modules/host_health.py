@@ -174,7 +174,7 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import (
-    ALLUXIO_FUSE_FSTYPE, FUSE_MAIN_CLASS, alluxio_jvms, fuse_process_args, fuse_unit_name, listening_ports, mount_at,
+    ALLUXIO_FUSE_FSTYPE, alluxio_jvms, fuse_jvm_args, fuse_unit_name, listening_ports, mount_at,
     mount_size_bytes, parse_mountinfo, parse_systemctl_show, probe_path, processes_using, read_text)
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_checks import put_back_refusal
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_cluster import fetch_master_info
@@ -222,8 +222,7 @@ class Health(object):
 
     def services(self, services, fuse_units, uid, server_main_classes=None):
         jvms = alluxio_jvms(uid=uid)
-        fuse_args = dict((jvm["pid"], fuse_process_args(read_text("/proc/%d/cmdline" % jvm["pid"]).split("\0")))
-                         for jvm in jvms if jvm["main_class"] == FUSE_MAIN_CLASS)
+        fuse_args = fuse_jvm_args(uid=uid)
         # A FUSE JVM's unit follows from its mount point, also for mounts fuse_mounts does not list.
         units = set(fuse_units.values()) | set(fuse_unit_name(a["mount_point"]) for a in fuse_args.values() if a["mount_point"])
         states = self.unit_states(list(services) + sorted(units))

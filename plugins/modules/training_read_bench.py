@@ -154,17 +154,9 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_bench import BenchError
-from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import path_responds, read_text
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import path_responds, process_cpu_ns
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_training import (
-    drop_page_cache, epoch_order, fuse_server_pid, list_files, mount_of, process_cpu_ns, run_epoch, summarize_epoch)
-
-
-def server_of(path, kind):
-    """The PID of the Alluxio FUSE process serving path, for a FUSE target."""
-    if kind != "fuse":
-        return None
-    mount = mount_of(path, read_text("/proc/self/mountinfo"))
-    return fuse_server_pid(mount["mount_point"]) if mount and mount["fstype"].startswith("fuse") else None
+    drop_page_cache, epoch_order, fuse_server_pid, list_files, run_epoch, summarize_epoch)
 
 
 def main():
@@ -202,7 +194,7 @@ def main():
     result["files"] = len(paths)
     if module.check_mode:
         module.exit_json(changed=False, msg="target checked, nothing read", **result)
-    server = server_of(params["path"], params["kind"])
+    server = fuse_server_pid(params["path"]) if params["kind"] == "fuse" else None
     epochs = []
     started = time.time()
     try:

@@ -116,12 +116,20 @@ MOUNTINFO = """\
     ("/var/tmp/x", "/"),
 ])
 def test_the_mount_holding_a_path(path, mount_point):
-    assert training.mount_of(path, MOUNTINFO)["mount_point"] == mount_point
+    from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import mount_holding, parse_mountinfo
+    assert mount_holding(parse_mountinfo(MOUNTINFO), path)["mount_point"] == mount_point
 
 
 def test_cpu_of_a_process_from_proc():
-    assert training.process_cpu_ns(os.getpid()) >= 0
-    assert training.process_cpu_ns(2 ** 22 + 1) is None
+    from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import process_cpu_ns
+    before = process_cpu_ns(os.getpid())
+    deadline = time.process_time() + 0.2
+    while time.process_time() < deadline:  # burn 0.2 s of CPU: the count must grow by about that
+        pass
+    assert process_cpu_ns(os.getpid()) - before >= 0.1e9
+    assert process_cpu_ns(2 ** 22 + 1) is None
+    # A path on no FUSE mount has no FUSE server.
+    assert training.fuse_server_pid("/") is None
 
 
 @pytest.mark.parametrize("ours, theirs, ratio, unstable", [
@@ -169,3 +177,35 @@ def test_an_unknown_profile_stops_in_preflight():
                                         {"writable": ["allow_other"], "dataset": ["ro"]})
     assert problems == ["w1: alluxio_fuse_mounts[0]: profile 'fast' is not one of alluxio_fuse_profiles (dataset, writable)"]
     assert flt.fuse_mounts_problems("w1", [{"mount_point": "/mnt/a", "profile": "dataset"}], [], 2, {"dataset": ["ro"]}) == []
+
+
+def fake_proc(root, pid, argv, mountinfo):
+    """A /proc with one process (cmdline, stat, status) and the mount table."""
+    base = root / str(pid)
+    base.mkdir(parents=True)
+    (base / "cmdline").write_bytes(b"\0".join(arg.encode() for arg in argv) + b"\0")
+    (base / "stat").write_text("%d (java) S 1 1 1 0 -1 0 0 0 0 0 5 3 0 0 20 0 1 0 4242 0 0\n" % pid)
+    (base / "status").write_text("Name:\tjava\nUid:\t2001\t2001\t2001\t2001\n")
+    (root / "self").mkdir(exist_ok=True)
+    (root / "self" / "mountinfo").write_text(mountinfo)
+
+
+def test_the_fuse_jvm_serving_a_path_is_found_by_its_mount_point(tmp_path):
+    fake_proc(tmp_path, 321, ["/usr/bin/java", "-Xmx1g", "-cp", "/etc/alluxio/:x.jar", "alluxio.fuse.AlluxioFuse",
+                              "-m", "/mnt/alluxio-fuse-ro", "-o", "ro,kernel_cache"], MOUNTINFO)
+    assert training.fuse_server_pid("/mnt/alluxio-fuse-ro/datasets/x", str(tmp_path)) == 321
+    assert training.fuse_server_pid("/mnt/alluxio-fuse/x", str(tmp_path)) is None  # a mount no JVM serves
+    assert training.fuse_server_pid("/var/tmp/x", str(tmp_path)) is None           # not a FUSE mount
+
+
+def test_fio_runs_in_turns_with_the_module(tmp_path, monkeypatch):
+    """A B A B: after every repetition of the checked block size, one fio turn; none for the others."""
+    from ansible_collections.alnair.alluxio.plugins.modules import direct_io_bench
+    calls = []
+    real = direct_io_bench.transfer
+    monkeypatch.setattr(direct_io_bench, "transfer", lambda *a, **k: calls.append("write" if k["write"] else "read") or real(*a, **k))
+    monkeypatch.setattr(direct_io_bench, "memory_copy_rate", lambda: 1e10)
+    direct_io_bench.measure(str(tmp_path), 1 << 20, [512 << 10, 1 << 20], 2, "off", None,
+                            lambda block, direct: calls.append("fio %d" % block) if block == 1 << 20 else None)
+    assert calls == ["write", "read", "write", "read",
+                     "write", "read", "fio 1048576", "write", "read", "fio 1048576"]
