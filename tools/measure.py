@@ -17,6 +17,13 @@
                                                    after `training`: a fresh dataset-profile FUSE mount on lab-worker1,
                                                    listed, then its 1,000 small files read once in chunks of 200:
                                                    files/s per chunk, master RPCs per open, the machine's CPU busy
+    python3 tools/measure.py fusejvm [--runs 3] [--heap H ...] [--gc G ...]
+                                                   after `training`: a fresh dataset-profile FUSE mount on lab-worker1
+                                                   per heap (and collector), in turns, with a Flight Recording: files/s
+                                                   per epoch, GC pauses, heap after GC, direct memory, peak RSS
+    python3 tools/measure.py fuseheap [--runs 3] [--entries N ...]
+                                                   FUSE heap per cached metadata entry: trees of N empty files in the
+                                                   root UFS, each listed through a fresh dataset-profile mount, live heap
     python3 tools/measure.py health [--runs 5]     health.yml on the deployed (healthy) lab
     python3 tools/measure.py remediate [--runs 3] [--rolling]
                                                    remediate.yml -e alluxio_remediate_restart=true (everything
@@ -375,11 +382,13 @@ def cpu_times():
 
 def module_on(host, module, args):
     """One ad hoc module run on a lab host (ansible's minimal output: HOST | STATUS => JSON)."""
-    env = dict(os.environ, PATH=f"{VENV}:{os.environ['PATH']}", ANSIBLE_STDOUT_CALLBACK="ansible.builtin.minimal")
+    env = dict(os.environ, PATH=f"{VENV}:{os.environ['PATH']}", ANSIBLE_STDOUT_CALLBACK="ansible.builtin.minimal",
+               ANSIBLE_CALLBACK_RESULT_FORMAT="json")
     res = subprocess.run([str(VENV / "ansible"), host, "-m", module, "-a", json.dumps(args)], cwd=REPO, env=env,
                          capture_output=True, text=True)
     if res.returncode != 0:
         raise SystemExit(f"{module} on {host} failed: {res.stdout[-2000:]} {res.stderr[-1000:]}")
+    return json.loads(res.stdout.split("=>", 1)[1])
 
 
 def ssh_on(host, *command, stdin=None):
@@ -390,10 +399,7 @@ def ssh_on(host, *command, stdin=None):
 
 def measure_epoch1(runs, extra_options, libfuse):
     """Epoch 1 through a fresh FUSE mount (dataset profile) of bench.yml's training data, after the listing."""
-    import yaml
-    defaults = yaml.safe_load((REPO / "roles" / "common" / "defaults" / "main.yml").read_text())
-    options = [o.replace("{{ alluxio_fuse_metadata_cache_entries }}", str(defaults["alluxio_fuse_metadata_cache_entries"]))
-               for o in defaults["alluxio_fuse_profiles"]["dataset"]] + list(extra_options)
+    options = dataset_profile_options() + list(extra_options)
     if libfuse == 3:
         options.append("alluxio.fuse.jnifuse.libfuse.version=3")
     host, mount = "lab-worker1", "/mnt/alnair-epoch1"
@@ -422,6 +428,123 @@ def measure_epoch1(runs, extra_options, libfuse):
               f"({', '.join(f'{r:.0f}' for r in rates)}) | `{command}` |", flush=True)
     ratio_row("master RPCs per file open during those reads", rpcs, command)
     ratio_row("CPU busy % of the machine (2 cores) during those reads", busy, command)
+
+
+def dataset_profile_options():
+    """The dataset profile's options as the roles render them (from roles/common/defaults, not repeated here)."""
+    import yaml
+    defaults = yaml.safe_load((REPO / "roles" / "common" / "defaults" / "main.yml").read_text())
+    return [o.replace("{{ alluxio_fuse_metadata_cache_entries }}", str(defaults["alluxio_fuse_metadata_cache_entries"]))
+            for o in defaults["alluxio_fuse_profiles"]["dataset"]]
+
+
+def jfr_summary(path):
+    """GC pauses, heap after GC and direct memory of a Flight Recording (the JDK's jfr tool)."""
+    out = subprocess.run(["jfr", "print", "--json", "--events", "jdk.GarbageCollection,jdk.GCHeapSummary,"
+                          "jdk.DirectBufferStatistics", str(path)], check=True, capture_output=True, text=True).stdout
+    events = json.loads(out)["recording"]["events"]
+
+    def seconds(text):  # ISO-8601 durations: PT0.001234S
+        return float(text[2:-1]) if text.endswith("S") and "M" not in text else float("nan")
+
+    gcs = [e["values"] for e in events if e["type"] == "jdk.GarbageCollection"]
+    after = [e["values"]["heapUsed"] for e in events
+             if e["type"] == "jdk.GCHeapSummary" and e["values"]["when"] == "After GC"]
+    direct = [e["values"]["memoryUsed"] for e in events if e["type"] == "jdk.DirectBufferStatistics"]
+    return {"gcs": len(gcs), "pause_ms": 1000 * sum(seconds(g["sumOfPauses"]) for g in gcs),
+            "max_pause_ms": 1000 * max([seconds(g["longestPause"]) for g in gcs] or [0.0]),
+            "heap_after_gc_mib": max(after or [0]) / 2**20, "direct_mib": max(direct or [0]) / 2**20}
+
+
+def read_recording(host, recording, read):
+    """read(local path) of a lab host's Flight Recording, fetched to the controller (the lab's JRE has
+    no jfr tool) and removed from the host."""
+    with tempfile.TemporaryDirectory() as tmp:
+        local = Path(tmp) / "fuse.jfr"
+        local.write_bytes(subprocess.run(labnet.ssh_command(labnet.address(host), "cat", recording),
+                                         capture_output=True, check=True).stdout)
+        ssh_on(host, "rm", "-f", recording)
+        return read(local)
+
+
+def live_heap_mib(path):
+    """The FUSE JVM's live heap at its exit: the heap after the last full GC, the one the recording's
+    final heap inspection (jdk.ObjectCount, gc=all) makes after everything else."""
+    out = subprocess.run(["jfr", "print", "--json", "--events", "jdk.GarbageCollection,jdk.GCHeapSummary", str(path)],
+                         check=True, capture_output=True, text=True).stdout
+    events = json.loads(out)["recording"]["events"]
+    inspection = max(e["values"]["gcId"] for e in events
+                     if e["type"] == "jdk.GarbageCollection" and e["values"]["cause"] == "Heap Inspection Initiated GC")
+    return next(e["values"]["heapUsed"] for e in events if e["type"] == "jdk.GCHeapSummary"
+                and e["values"]["gcId"] == inspection and e["values"]["when"] == "After GC") / 2**20
+
+
+def measure_fuseheap(runs, counts):
+    """FUSE heap per cached metadata entry: trees of empty files in the lab's root UFS, each listed
+    once through a fresh dataset-profile FUSE mount on lab-worker1; its live heap at exit."""
+    host, mount, recording = "lab-worker1", "/mnt/alnair-fuseheap", "/var/tmp/alnair-fuseheap.jfr"
+    root = "alnair-fuseheap"
+    ufs = f"/srv/lab-shared/underFSStorage/{root}"  # the lab's alluxio_root_ufs (inventories/lab)
+    for count in counts:
+        ssh_on("lab-master", "python3", "-c", f"'import os; d=\"{ufs}/{count}\"; os.makedirs(d, exist_ok=True); "
+               f"[open(os.path.join(d, \"f%06d\" % i), \"a\").close() for i in range({count})]'")
+    ssh_on("lab-master", "chown", "-R", "alluxio:alluxio", ufs)
+    command = f"python3 tools/measure.py fuseheap --runs {runs}" + "".join(f" --entries {c}" for c in counts)
+    live = {count: [] for count in counts}
+    for _ in range(runs):
+        for count in counts:
+            jvm = ["-Xms512m", "-Xmx512m", f"-XX:StartFlightRecording=filename={recording},dumponexit=true,gc=all"]
+            module_on(host, "alnair.alluxio.fuse_mount", {"mount_point": mount, "alluxio_path": f"/{root}/{count}",
+                                                           "options": dataset_profile_options(), "jvm_options": jvm})
+            try:
+                listed = ssh_on(host, "find", mount, "-type", "f", "-printf", "x").count("x")
+                assert listed == count, (listed, count)
+            finally:
+                module_on(host, "alnair.alluxio.fuse_mount", {"mount_point": mount, "state": "absent"})
+            live[count].append(read_recording(host, recording, live_heap_mib))
+    for count in counts:
+        print(f"| FUSE live heap after listing {count} entries, MiB | {statistics.median(live[count]):.1f} | {runs} "
+              f"({', '.join(f'{v:.1f}' for v in live[count])}) | `{command}` |", flush=True)
+    low, high = min(counts), max(counts)
+    per_entry = [1024 * 1024 * (b - a) / (high - low) for a, b in zip(live[low], live[high])]
+    ratio_row(f"FUSE heap bytes per cached metadata entry ({low} to {high} entries)", per_entry, command)
+
+
+def measure_fusejvm(runs, heaps, gcs):
+    """bench.yml's training data (loaded first, see epoch1) read through a fresh dataset-profile FUSE
+    mount on lab-worker1 whose JVM gets each heap (and GC) in turn, with a Flight Recording: 3 epochs
+    of the small files, then 3 of the shards, 4 readers; GC pauses, live heap, direct memory, RSS."""
+    host, mount, recording = "lab-worker1", "/mnt/alnair-fusejvm", "/var/tmp/alnair-fusejvm.jfr"
+    variants = [(heap, gc) for heap in heaps for gc in gcs]
+    command = (f"python3 tools/measure.py fusejvm --runs {runs}" + "".join(f" --heap {h}" for h in heaps)
+               + "".join(f" --gc {g}" for g in gcs))
+    found = {variant: [] for variant in variants}
+    for _ in range(runs):
+        for heap, gc in variants:  # in turns: A B C A B C, so drift hits every variant alike
+            jvm = [f"-Xms{heap}", f"-Xmx{heap}", f"-XX:StartFlightRecording=filename={recording},dumponexit=true,settings=default"]
+            jvm += [] if gc == "default" else [f"-XX:+Use{gc}GC"]
+            module_on(host, "alnair.alluxio.fuse_mount", {"mount_point": mount, "alluxio_path": "/alnair-training",
+                                                           "options": dataset_profile_options(), "jvm_options": jvm})
+            try:
+                reads = {shape: module_on(host, "alnair.alluxio.training_read_bench", {
+                    "path": f"{mount}/{directory}", "kind": "fuse", "shape": shape, "readers": 4, "epochs": 3})
+                    for shape, directory in (("small-files", "small-files-1000x131072"), ("shards", "shards-2x33554432"))}
+                pid = reads["small-files"]["server_pid"]
+                rss = int(next(line.split()[1] for line in ssh_on(host, "cat", f"/proc/{pid}/status").splitlines()
+                               if line.startswith("VmHWM:"))) / 1024
+            finally:
+                module_on(host, "alnair.alluxio.fuse_mount", {"mount_point": mount, "state": "absent"})
+            summary = read_recording(host, recording, jfr_summary)
+            summary.update(rss_peak_mib=rss, **{f"{shape} epoch {e['epoch']}": e["samples_per_sec"]
+                                                for shape, read in reads.items() for e in read["epochs"]})
+            found[(heap, gc)].append(summary)
+    keys = [k for k in found[variants[0]][0] if k.startswith(("small-files", "shards"))] + [
+        "gcs", "pause_ms", "max_pause_ms", "heap_after_gc_mib", "direct_mib", "rss_peak_mib"]
+    print("| FUSE JVM | " + " | ".join(keys) + " | runs | Command |")
+    print("|---" * (len(keys) + 3) + "|")
+    for (heap, gc), samples in found.items():
+        cells = [f"{statistics.median(s[k] for s in samples):.1f}" for k in keys]
+        print(f"| -Xmx{heap} {gc} GC | " + " | ".join(cells) + f" | {len(samples)} | `{command}` |", flush=True)
 
 
 def playbook_seconds(*args):
@@ -455,19 +578,24 @@ def measure_remediate(runs, rolling):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("what", choices=["lab", "site", "startup", "memory", "fuse", "accuracy", "bench", "training", "epoch1",
-                                                "health", "remediate"])
+                                                "fusejvm", "fuseheap", "health", "remediate"])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--dir", default="/var/tmp/alnair-accuracy")
     parser.add_argument("--size", default="1GB")
     parser.add_argument("--rolling", action="store_true", help="remediate: workers one at a time")
     parser.add_argument("--option", action="append", default=[], help="epoch1: an extra FUSE option (repeatable)")
     parser.add_argument("--libfuse", type=int, choices=[2, 3], default=2, help="epoch1: the libfuse of the mount")
+    parser.add_argument("--heap", action="append", help="fusejvm: a FUSE heap to try (repeatable; default 256m and 1g)")
+    parser.add_argument("--entries", type=int, action="append", help="fuseheap: a tree size to list (default 2000 and 20000)")
+    parser.add_argument("--gc", action="append", help="fusejvm: a collector to try: default, G1, Parallel, Serial (repeatable)")
     args = parser.parse_args()
     {"lab": lambda: measure_lab(args.runs), "site": lambda: measure_site(args.runs),
      "startup": lambda: measure_startup(args.runs), "memory": measure_memory, "fuse": lambda: measure_fuse(args.runs),
      "accuracy": lambda: measure_accuracy(args.runs, args.dir, args.size),
      "bench": lambda: measure_bench(args.runs), "training": lambda: measure_training(args.runs),
-     "epoch1": lambda: measure_epoch1(args.runs, args.option, args.libfuse), "health": lambda: measure_health(args.runs),
+     "epoch1": lambda: measure_epoch1(args.runs, args.option, args.libfuse),
+     "fuseheap": lambda: measure_fuseheap(args.runs, args.entries or [2000, 20000]),
+     "fusejvm": lambda: measure_fusejvm(args.runs, args.heap or ["256m", "1g"], args.gc or ["default"]), "health": lambda: measure_health(args.runs),
      "remediate": lambda: measure_remediate(args.runs, args.rolling)}[args.what]()
 
 

@@ -13,7 +13,7 @@ import re
 from ansible.errors import AnsibleFilterError
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_checks import fuse_mount_problems, mount_options, path_problem
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import fuse_unit_name, systemd_escape_path
-from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_model import MASTER_RPC_PORT, process_model
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_model import MASTER_RPC_PORT, fuse_jvm_sizing, process_model
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, format_size, parse_size
 
 VERSION_RE = re.compile(r"^2\.\d+\.\d+$")
@@ -24,6 +24,8 @@ PATH_VARIABLES = ("alluxio_install_root", "alluxio_conf_dir", "alluxio_log_dir",
 JVM_SIZE_RE = re.compile(r"^[1-9][0-9]{0,6}[kKmMgGtT]?$", re.ASCII)
 HEAP_VARIABLES = ("alluxio_master_heap", "alluxio_job_master_heap", "alluxio_worker_heap", "alluxio_worker_direct_memory",
                   "alluxio_job_worker_heap", "alluxio_proxy_heap", "alluxio_fuse_heap", "alluxio_fuse_direct_memory")
+# Sized from the host when "auto" (the fuse role's defaults): heap, then direct memory.
+AUTO_SIZED = ("alluxio_fuse_heap", "alluxio_fuse_direct_memory")
 # The ports of each kind of host, and the master RPC port Alluxio keeps at its default.
 MASTER_PORT_VARIABLES = ("alluxio_master_web_port", "alluxio_job_master_rpc_port")
 WORKER_PORT_VARIABLES = ("alluxio_worker_rpc_port", "alluxio_worker_web_port", "alluxio_job_worker_rpc_port")
@@ -156,6 +158,8 @@ def alluxio_preflight(hostvars, groups, defaults=None, masters_group="alluxio_ma
         # Heaps: only what the inventory sets (the roles' defaults are valid).
         for name in HEAP_VARIABLES:
             value = _inventory_var(hostvars, host, name, None)
+            if name in AUTO_SIZED and value == "auto":
+                continue
             if value is not None and not JVM_SIZE_RE.match(str(value)):
                 problems.append("%s: %s %r is not a JVM size like 512m or 8g" % (host, name, value))
         problems += port_problems(host, dict((name, _hostvar(hostvars, host, name)) for name in
@@ -168,6 +172,11 @@ def alluxio_preflight(hostvars, groups, defaults=None, masters_group="alluxio_ma
                                              _hostvar(hostvars, host, "alluxio_fuse_default_options", []),
                                              _hostvar(hostvars, host, "alluxio_fuse_libfuse_version", 2),
                                              _hostvar(hostvars, host, "alluxio_fuse_profiles", {}))
+            memtotal_mb = (_hostvar(hostvars, host, "alluxio_host") or {}).get("memtotal_mb")
+            if isinstance(memtotal_mb, int) and not problems_for(problems, host, *AUTO_SIZED):
+                problems += ["%s: %s" % (host, why) for why in fuse_jvm_sizing(
+                    memtotal_mb, _hostvar(hostvars, host, "alluxio_fuse_metadata_cache_entries", 0),
+                    *[_hostvar(hostvars, host, name) for name in AUTO_SIZED])["problems"]]
         problems += derived_property_problems(host, _hostvar(hostvars, host, "alluxio_site_properties", {}),
                                               _hostvar(hostvars, host, "alluxio_site_properties_override", []),
                                               derived_properties or {})
@@ -245,7 +254,8 @@ def fuse_mounts_problems(host, mounts, default_options, libfuse_version, profile
         if not isinstance(mount, dict) or "mount_point" not in mount:
             problems.append("%s must be a dict with a mount_point, got %r" % (where, mount))
             continue
-        unknown = sorted(set(mount) - set(["mount_point", "alluxio_path", "options", "profile", "state", "allow_non_empty"]))
+        known = ["mount_point", "alluxio_path", "options", "profile", "jvm_options", "state", "allow_non_empty"]
+        unknown = sorted(set(mount) - set(known))
         if unknown:
             problems.append("%s has unknown keys %s" % (where, ", ".join(unknown)))
         try:
@@ -258,7 +268,8 @@ def fuse_mounts_problems(host, mounts, default_options, libfuse_version, profile
             problems.append("%s: mount point %s is listed twice" % (where, point))
         seen.add(point)
         problems += ["%s: %s" % (where, why) for why in fuse_mount_problems(
-            point, mount.get("alluxio_path", "/"), options, mount.get("state", "mounted"), libfuse_version)]
+            point, mount.get("alluxio_path", "/"), options, mount.get("state", "mounted"), libfuse_version,
+            mount.get("jvm_options", []))]
     return problems
 
 
@@ -272,6 +283,17 @@ def derived_property_problems(host, properties, override, derived):
     return ["%s: alluxio_site_properties sets %s, which the collection derives from %s: set that variable instead "
             "(or list the key in alluxio_site_properties_override to override it on purpose)" % (host, key, derived[key])
             for key in sorted(properties) if key in derived and key not in override]
+
+
+def alluxio_fuse_jvm(memtotal_mb, metadata_cache_entries, heap, direct_memory):
+    """{heap, direct_memory} of the FUSE JVMs of a host (alluxio_fuse_heap / _direct_memory, auto: sized
+    from its memory, memtotal_mb, and the metadata cache); a problem preflight would name raises."""
+    if "auto" in (heap, direct_memory) and not memtotal_mb:
+        raise AnsibleFilterError("alluxio_fuse_jvm: the host's memory is unknown (run alnair.alluxio.host_facts first)")
+    sizing = fuse_jvm_sizing(memtotal_mb or 0, int(metadata_cache_entries), heap, direct_memory)
+    if sizing["problems"]:
+        raise AnsibleFilterError("; ".join(sizing["problems"]))
+    return {"heap": sizing["heap"], "direct_memory": sizing["direct_memory"]}
 
 
 def alluxio_fuse_mount_options(mount, profiles, default_options):
@@ -537,6 +559,7 @@ class FilterModule(object):
             "alluxio_phase_times": alluxio_phase_times,
             "alluxio_recorded_fuse_mounts": alluxio_recorded_fuse_mounts,
             "alluxio_fuse_mount_options": alluxio_fuse_mount_options,
+            "alluxio_fuse_jvm": alluxio_fuse_jvm,
             "alluxio_training_dir": alluxio_training_dir,
             "alluxio_training_mounts": alluxio_training_mounts,
             "alluxio_training_targets": alluxio_training_targets,

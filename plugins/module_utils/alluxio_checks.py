@@ -33,7 +33,7 @@ def path_problem(value):
     return None
 
 
-def fuse_mount_problems(mount_point, alluxio_path, options, state, libfuse_version):
+def fuse_mount_problems(mount_point, alluxio_path, options, state, libfuse_version, jvm_options=()):
     """Every reason to refuse a FUSE mount that its values alone give (no host needed)."""
     problems = []
     why = path_problem(mount_point)
@@ -54,6 +54,13 @@ def fuse_mount_problems(mount_point, alluxio_path, options, state, libfuse_versi
             problems.append("option %r: give one option per list item" % option)
     if state in ("mounted", "remounted") and libfuse_version == 3 and "direct_io" in options:
         problems.append("option direct_io is refused by libfuse 3 as a mount option (use libfuse_version 2, or drop it)")
+    if not isinstance(jvm_options, (list, tuple)):
+        problems.append("jvm_options must be a list, got %r" % (jvm_options,))
+        jvm_options = []
+    for option in jvm_options:
+        # One word each, as systemd splits $ALLUXIO_FUSE_JAVA_OPTS at white space.
+        if not isinstance(option, str) or not option.startswith("-") or _FUSE_ARG_BAD.search(option):
+            problems.append("jvm_options item %r: a JVM option starts with - and has no white space, quotes, %% or \\" % (option,))
     return problems
 
 

@@ -25,3 +25,62 @@ PROXY_WEB_PORT = 39999
 def process_model():
     """The model as plain data, for the roles."""
     return {"main_classes": dict(MAIN_CLASSES), "master_rpc_port": MASTER_RPC_PORT, "proxy_web_port": PROXY_WEB_PORT}
+
+
+# The FUSE JVM, sized from the host (BENCHMARKS.md, "FUSE JVM": tools/measure.py fuseheap and
+# fusejvm). Its live heap is a base plus its client metadata cache: 1,221 bytes per cached entry
+# (medians of 3, 2,000 to 100,000 entries). Heaps of 256m, 1g and 4g read alike (GC pauses
+# 17-55 ms in 15 s of reads), and so do G1, Parallel and Serial: the JVM keeps its collector.
+FUSE_HEAP_BASE_MIB = 24
+FUSE_HEAP_BYTES_PER_ENTRY = 1221
+FUSE_HEAP_MIN_MIB = 256
+# Direct memory is a cap (4 MiB in use after 4 readers' epochs of small files and shards, NMT):
+# 1/16 of the host, between these bounds (the upper one is the distribution script's default).
+FUSE_DIRECT_MIN_MIB = 256
+FUSE_DIRECT_MAX_MIB = 4096
+_JVM_SIZE_MIB = {"k": 1.0 / 1024, "m": 1, "g": 1024, "t": 1024 * 1024}
+
+
+def jvm_size_mib(value):
+    """MiB of a JVM size (512m, 8g, 1048576k; a bare number is bytes); ValueError when not one."""
+    text = str(value).strip().lower()
+    unit = text[-1:] if text[-1:] in _JVM_SIZE_MIB else ""
+    number = text[:-1] if unit else text
+    if not number.isdigit() or int(number) == 0:
+        raise ValueError("%r is not a JVM size like 512m or 8g" % (value,))
+    return int(number) * _JVM_SIZE_MIB[unit] if unit else int(number) / (1024.0 * 1024)
+
+
+def fuse_jvm_sizing(memtotal_mib, metadata_cache_entries, heap="auto", direct_memory="auto"):
+    """The FUSE JVM's -Xmx/-Xms and -XX:MaxDirectMemorySize for a host, and what is wrong with them.
+
+    auto heap: twice the live heap the metadata cache of metadata_cache_entries needs (room for the
+    collector), in steps of 64 MiB, at least FUSE_HEAP_MIN_MIB. auto direct memory: 1/16 of the host
+    within FUSE_DIRECT_MIN_MIB..FUSE_DIRECT_MAX_MIB. Given values are kept. A heap below the live
+    need, or an auto heap above 1/8 of the host, is a problem (a sentence). Returns
+    {"heap": "576m", "direct_memory": "1472m", "live_mib": 257, "problems": [...]}.
+    """
+    problems = []
+    live = FUSE_HEAP_BASE_MIB + int(metadata_cache_entries) * FUSE_HEAP_BYTES_PER_ENTRY / (1024.0 * 1024)
+    if heap == "auto":
+        heap_mib = max(FUSE_HEAP_MIN_MIB, -(-int(2 * live) // 64) * 64)
+        heap = "%dm" % heap_mib
+        if heap_mib > memtotal_mib / 8:
+            problems.append("the FUSE heap its metadata cache needs (%s for alluxio_fuse_metadata_cache_entries %d) is more "
+                            "than 1/8 of the host's %d MiB: lower the entries or set alluxio_fuse_heap"
+                            % (heap, metadata_cache_entries, memtotal_mib))
+    else:
+        try:
+            if jvm_size_mib(heap) < live:
+                problems.append("alluxio_fuse_heap %s is below the %.0f MiB the FUSE metadata cache of %d entries keeps live "
+                                "(alluxio_fuse_metadata_cache_entries)" % (heap, live, metadata_cache_entries))
+        except ValueError as exc:
+            problems.append("alluxio_fuse_heap: %s" % exc)
+    if direct_memory == "auto":
+        direct_memory = "%dm" % min(FUSE_DIRECT_MAX_MIB, max(FUSE_DIRECT_MIN_MIB, int(memtotal_mib / 16) // 64 * 64))
+    else:
+        try:
+            jvm_size_mib(direct_memory)
+        except ValueError as exc:
+            problems.append("alluxio_fuse_direct_memory: %s" % exc)
+    return {"heap": heap, "direct_memory": direct_memory, "live_mib": int(round(live)), "problems": problems}

@@ -62,6 +62,14 @@ options:
     description: Mount over a directory that has content (hidden while mounted).
     type: bool
     default: false
+  jvm_options:
+    description:
+      - JVM options of this mount's FUSE process, after the unit template's (the fuse role's
+        C(alluxio_fuse_heap) and C(alluxio_fuse_direct_memory)), so the JVM takes these where both set
+        one (C(-Xms2g), C(-Xmx2g), C(-Xlog:gc:file=/var/tmp/fuse-gc.log)). One option per item.
+    type: list
+    elements: str
+    default: []
   libfuse_version:
     description: The libfuse the FUSE process uses (C(alluxio.fuse.jnifuse.libfuse.version)).
     type: int
@@ -92,6 +100,13 @@ EXAMPLES = r"""
     mount_point: /mnt/alluxio-fuse
     alluxio_path: /
     options: [allow_other, kernel_cache, max_read=131072, attr_timeout=7200, entry_timeout=7200]
+
+- name: A dataset mount whose FUSE JVM gets a larger heap than the others
+  alnair.alluxio.fuse_mount:
+    mount_point: /mnt/imagenet
+    alluxio_path: /datasets/imagenet
+    options: [allow_other, ro, kernel_cache]
+    jvm_options: [-Xms4g, -Xmx4g]
 
 - name: Take a mount away for good
   alnair.alluxio.fuse_mount:
@@ -170,19 +185,31 @@ def _user_ids(user):
     return entry.pw_uid, entry.pw_gid
 
 
-def env_content(alluxio_path, options):
+def env_content(alluxio_path, options, jvm_options=()):
     args = ["-a", alluxio_path]
     if options:
         args += ["-o", ",".join(options)]
-    return ("# alnair.alluxio.fuse_mount: arguments of the Alluxio FUSE process (managed, local edits are overwritten)\n"
+    text = ("# alnair.alluxio.fuse_mount: arguments of the Alluxio FUSE process (managed, local edits are overwritten)\n"
             "[Service]\n"
             "Environment=\"ALLUXIO_FUSE_ARGS=%s\"\n" % " ".join(args))
+    # Only when given: a drop-in of a mount without JVM options stays as earlier releases wrote it.
+    if jvm_options:
+        text += "Environment=\"ALLUXIO_FUSE_JAVA_OPTS=%s\"\n" % " ".join(jvm_options)
+    return text
+
+
+def env_jvm_options(text):
+    """The JVM options a drop-in written by env_content gives (for the diff)."""
+    for line in (text or "").splitlines():
+        if line.startswith('Environment="ALLUXIO_FUSE_JAVA_OPTS='):
+            return line[len('Environment="ALLUXIO_FUSE_JAVA_OPTS='):].rstrip('"').split()
+    return []
 
 
 def check_inputs(params, unit_user, fuse_conf_text, lib_present, fusermount_present, dev_fuse_present):
     """Every reason to refuse, before anything changes."""
     problems = fuse_mount_problems(params["mount_point"], params["alluxio_path"], params["options"],
-                                   params["state"], params["libfuse_version"])
+                                   params["state"], params["libfuse_version"], params["jvm_options"])
     if params["state"] in ("mounted", "remounted"):
         if not dev_fuse_present:
             problems.append("FUSE is not available: /dev/fuse does not exist")
@@ -372,7 +399,7 @@ class FuseMount(object):
 
         unit = self.settle(unit)
         found = self.found(unit)
-        wanted_env = env_content(params["alluxio_path"], params["options"])
+        wanted_env = env_content(params["alluxio_path"], params["options"], params["jvm_options"])
         env_now = read_text(self.env_file) if os.path.exists(self.env_file) else None
         point = self.point_situation(unit_user) if not found["mounted"] else None
         steps = decide(params["state"], found, env_now == wanted_env, env_now is not None,
@@ -473,6 +500,7 @@ def main():
             mount_point=dict(type="str", required=True),
             alluxio_path=dict(type="str", default="/"),
             options=dict(type="list", elements="str", default=[]),
+            jvm_options=dict(type="list", elements="str", default=[]),
             state=dict(type="str", default="mounted", choices=["mounted", "unmounted", "remounted", "absent"]),
             allow_non_empty=dict(type="bool", default=False),
             libfuse_version=dict(type="int", default=2, choices=[2, 3]),
@@ -489,9 +517,11 @@ def main():
     except FuseError as exc:
         module.fail_json(msg=str(exc), actions=fuse.actions, unit=fuse.unit)
     before = {"state": "mounted" if found["mounted"] and not found["stale"] else ("stale" if found["stale"] else "unmounted"),
-              "alluxio_path": found["alluxio_path"], "options": found["options"], "unit": found["unit_active"]}
+              "alluxio_path": found["alluxio_path"], "options": found["options"], "unit": found["unit_active"],
+              "jvm_options": env_jvm_options(env_now)}
     after = {"state": "mounted" if module.params["state"] in ("mounted", "remounted") else module.params["state"],
-             "alluxio_path": module.params["alluxio_path"], "options": module.params["options"]}
+             "alluxio_path": module.params["alluxio_path"], "options": module.params["options"],
+             "jvm_options": module.params["jvm_options"]}
     result = dict(changed=bool(fuse.actions), found=found, actions=fuse.actions, unit=fuse.unit)
     if fuse.actions:
         result["diff"] = {"before_header": fuse.mount_point, "after_header": fuse.mount_point,

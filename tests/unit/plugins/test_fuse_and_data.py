@@ -41,11 +41,17 @@ def test_fuse_arguments_round_trip():
     cmdline = "java\0-Xmx1g\0alluxio.fuse.AlluxioFuse\0-m\0/mnt/a\0-a\0/datasets/x\0-o\0allow_other,max_read=131072\0"
     assert host.fuse_process_args(cmdline.split("\0")) == {
         "mount_point": "/mnt/a", "alluxio_path": "/datasets/x", "options": ["allow_other", "max_read=131072"]}
+    # A mount without JVM options keeps the drop-in of earlier releases (no restart on upgrade).
+    assert "ALLUXIO_FUSE_JAVA_OPTS" not in content
+    with_jvm = fuse_mount.env_content("/datasets/x", ["ro"], ["-Xms4g", "-Xmx4g"])
+    assert 'Environment="ALLUXIO_FUSE_JAVA_OPTS=-Xms4g -Xmx4g"' in with_jvm
+    assert fuse_mount.env_jvm_options(with_jvm) == ["-Xms4g", "-Xmx4g"]
+    assert fuse_mount.env_jvm_options(content) == [] == fuse_mount.env_jvm_options(None)
 
 
 def params(**kw):
     base = {"mount_point": "/mnt/a", "alluxio_path": "/", "options": ["allow_other"], "state": "mounted",
-            "libfuse_version": 2}
+            "libfuse_version": 2, "jvm_options": []}
     base.update(kw)
     return base
 
@@ -70,6 +76,9 @@ def test_fuse_inputs_are_checked_before_anything():
     assert "/dev/fuse does not exist" in problems(params(), dev=False)
     assert "one option per list item" in problems(params(options=["a,b"]))
     assert "white space" in problems(params(alluxio_path="/a b"))
+    assert problems(params(jvm_options=["-Xmx4g", "-XX:StartFlightRecording=filename=/var/tmp/f.jfr,settings=default"])) == ""
+    for bad in (["Xmx4g"], ["-Xmx4g -Xms4g"], ["-Dx='y'"], [""]):
+        assert "a JVM option starts with -" in problems(params(jvm_options=bad)), bad
     # Taking a mount away needs no FUSE at all.
     assert problems(params(state="absent"), lib=False, dev=False) == ""
 
