@@ -24,6 +24,9 @@
     python3 tools/measure.py fuseheap [--runs 3] [--entries N ...]
                                                    FUSE heap per cached metadata entry: trees of N empty files in the
                                                    root UFS, each listed through a fresh dataset-profile mount, live heap
+    python3 tools/measure.py rerun [--runs 3] [--baseline REV]
+                                                   site.yml's second run on the deployed lab: an earlier commit (a git
+                                                   worktree) against this checkout, each converged once first
     python3 tools/measure.py health [--runs 5]     health.yml on the deployed (healthy) lab
     python3 tools/measure.py remediate [--runs 3] [--rolling]
                                                    remediate.yml -e alluxio_remediate_restart=true (everything
@@ -555,6 +558,41 @@ def playbook_seconds(*args):
     return time.monotonic() - started, res.stdout
 
 
+def measure_rerun(runs, baseline):
+    """site.yml's second run (changed=0) on the deployed lab: an earlier commit's checkout (a git
+    worktree) against this one. Each converges once (untimed: the two may render files differently),
+    then runs runs times; a run that changes anything is an error, not a figure."""
+    recap = re.compile(r"changed=(\d+)")
+    checkouts = []
+    with tempfile.TemporaryDirectory() as tmp:
+        other = Path(tmp) / "baseline"
+        subprocess.run(["git", "worktree", "add", "--detach", str(other), baseline], cwd=REPO, check=True, capture_output=True)
+        try:
+            subprocess.run(["bash", "tools/bootstrap.sh"], cwd=other, check=True, capture_output=True)
+            (other / "inventories" / "lab" / "hosts.yml").write_text((REPO / "inventories" / "lab" / "hosts.yml").read_text())
+            checkouts = [(f"{baseline} (before)", other), ("this checkout", REPO)]
+            found = {}
+            for name, checkout in checkouts:
+                env = dict(os.environ, PATH=f"{checkout / '.venv' / 'bin'}:{os.environ['PATH']}")
+                play = [str(checkout / ".venv" / "bin" / "ansible-playbook"), "playbooks/site.yml"]
+                out = subprocess.run(play, cwd=checkout, env=env, check=True, capture_output=True, text=True).stdout
+                print(f"{name}: converge changed {recap.findall(out)} (per host)", file=sys.stderr, flush=True)
+                for _ in range(runs):
+                    started = time.monotonic()
+                    out = subprocess.run(play, cwd=checkout, env=env, check=True, capture_output=True, text=True).stdout
+                    found.setdefault(name, []).append(time.monotonic() - started)
+                    changed = [int(n) for n in recap.findall(out)]
+                    if any(changed):
+                        raise SystemExit(f"{name}: a second run of site.yml changed something: {changed}")
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(other)], cwd=REPO, capture_output=True)
+    command = f"python3 tools/measure.py rerun --runs {runs} --baseline {baseline}"
+    for name, samples in found.items():
+        row(f"site.yml second run (changed=0), {name}", samples, command)
+    ratio_row("this checkout / before, medians", [statistics.median(found["this checkout"])
+                                                  / statistics.median(found[f"{baseline} (before)"])], command)
+
+
 def measure_health(runs):
     samples = [playbook_seconds("playbooks/health.yml")[0] for _ in range(runs)]
     row("health.yml on a healthy lab cluster (changed=0)", samples, f"python3 tools/measure.py health --runs {runs}")
@@ -578,7 +616,7 @@ def measure_remediate(runs, rolling):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("what", choices=["lab", "site", "startup", "memory", "fuse", "accuracy", "bench", "training", "epoch1",
-                                                "fusejvm", "fuseheap", "health", "remediate"])
+                                                "fusejvm", "fuseheap", "rerun", "health", "remediate"])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--dir", default="/var/tmp/alnair-accuracy")
     parser.add_argument("--size", default="1GB")
@@ -587,6 +625,7 @@ def main():
     parser.add_argument("--libfuse", type=int, choices=[2, 3], default=2, help="epoch1: the libfuse of the mount")
     parser.add_argument("--heap", action="append", help="fusejvm: a FUSE heap to try (repeatable; default 256m and 1g)")
     parser.add_argument("--entries", type=int, action="append", help="fuseheap: a tree size to list (default 2000 and 20000)")
+    parser.add_argument("--baseline", default="HEAD", help="rerun: the commit to compare this checkout with")
     parser.add_argument("--gc", action="append", help="fusejvm: a collector to try: default, G1, Parallel, Serial (repeatable)")
     args = parser.parse_args()
     {"lab": lambda: measure_lab(args.runs), "site": lambda: measure_site(args.runs),
@@ -594,6 +633,7 @@ def main():
      "accuracy": lambda: measure_accuracy(args.runs, args.dir, args.size),
      "bench": lambda: measure_bench(args.runs), "training": lambda: measure_training(args.runs),
      "epoch1": lambda: measure_epoch1(args.runs, args.option, args.libfuse),
+     "rerun": lambda: measure_rerun(args.runs, args.baseline),
      "fuseheap": lambda: measure_fuseheap(args.runs, args.entries or [2000, 20000]),
      "fusejvm": lambda: measure_fusejvm(args.runs, args.heap or ["256m", "1g"], args.gc or ["default"]), "health": lambda: measure_health(args.runs),
      "remediate": lambda: measure_remediate(args.runs, args.rolling)}[args.what]()

@@ -23,6 +23,17 @@ options:
     default: alluxio
 """
 
+    # Modules that ask the master's REST API.
+    MASTER_URL = r"""
+options:
+  master_url:
+    description:
+      - The master's web address (its REST API), for example C(http://alluxio-master:19999).
+      - When omitted, the master on the host the module runs on, at Alluxio's default web port
+        (C(LOCAL_MASTER_URL) of the collection's process model).
+    type: str
+"""
+
     # Modules that only read.
     READ_ONLY = r"""
 attributes:

@@ -13,7 +13,8 @@ import re
 from ansible.errors import AnsibleFilterError
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_checks import fuse_mount_problems, mount_options, path_problem
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import fuse_unit_name, systemd_escape_path
-from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_model import MASTER_RPC_PORT, fuse_jvm_sizing, process_model
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_model import (
+    MASTER_RPC_PORT, fuse_jvm_sizing, jvm_command_lines, process_model)
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, format_size, parse_size
 
 VERSION_RE = re.compile(r"^2\.\d+\.\d+$")
@@ -283,6 +284,17 @@ def derived_property_problems(host, properties, override, derived):
     return ["%s: alluxio_site_properties sets %s, which the collection derives from %s: set that variable instead "
             "(or list the key in alluxio_site_properties_override to override it on purpose)" % (host, key, derived[key])
             for key in sorted(properties) if key in derived and key not in override]
+
+
+def alluxio_jvm_command(process, class_path, paths, option_groups=()):
+    """The command that starts an Alluxio JVM (master ... proxy, fuse, format) in groups of words, one
+    line each in a unit file: `| map('join', ' ') | join(' \\\n  ')` there, `| flatten` for an argv.
+    paths: java, home, conf_dir, log_dir (common role var _alluxio_jvm_paths)."""
+    try:
+        return jvm_command_lines(process, paths["java"], class_path, paths["home"], paths["conf_dir"], paths["log_dir"],
+                                 option_groups)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise AnsibleFilterError("alluxio_jvm_command: %s" % exc)
 
 
 def alluxio_fuse_jvm(memtotal_mb, metadata_cache_entries, heap, direct_memory):
@@ -560,6 +572,7 @@ class FilterModule(object):
             "alluxio_recorded_fuse_mounts": alluxio_recorded_fuse_mounts,
             "alluxio_fuse_mount_options": alluxio_fuse_mount_options,
             "alluxio_fuse_jvm": alluxio_fuse_jvm,
+            "alluxio_jvm_command": alluxio_jvm_command,
             "alluxio_training_dir": alluxio_training_dir,
             "alluxio_training_mounts": alluxio_training_mounts,
             "alluxio_training_targets": alluxio_training_targets,

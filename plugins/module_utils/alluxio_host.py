@@ -8,8 +8,10 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import errno
+import grp
 import os
 import posixpath
+import pwd
 
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_model import MAIN_CLASSES
 
@@ -75,14 +77,56 @@ def parse_dpkg(text, wanted):
     return versions
 
 
+class HostError(Exception):
+    """A host tool (systemctl) that failed; its message says which and why."""
+
+
+# The unit properties systemctl_show reads, and the keys it gives them.
+UNIT_PROPERTIES = (("ActiveState", "active"), ("UnitFileState", "enabled"), ("LoadState", "load"), ("User", "user"),
+                   ("MainPID", "main_pid"))
+_NO_UNIT = {"active": "", "enabled": "", "load": "", "user": "", "main_pid": 0}
+
+
 def parse_systemctl_show(text):
+    """{unit: {active, enabled, load, user, main_pid}} of `systemctl show --property=Id,...` output."""
     units = {}
     for block in text.split("\n\n"):
         fields = dict(line.split("=", 1) for line in block.splitlines() if "=" in line)
         if "Id" in fields:
-            units[fields["Id"]] = {"active": fields.get("ActiveState", ""), "enabled": fields.get("UnitFileState", ""),
-                                   "main_pid": int(fields.get("MainPID") or 0)}
+            unit = dict((key, fields.get(prop, "")) for prop, key in UNIT_PROPERTIES)
+            unit["main_pid"] = int(unit["main_pid"] or 0)
+            units[fields["Id"]] = unit
     return units
+
+
+def systemctl_show(run_command, units):
+    """The state of each unit in one `systemctl show` call (the host toolkit's one systemctl reader):
+    {unit: {active, enabled, load, user, main_pid}}; a unit systemd does not know has load
+    "not-found". run_command is AnsibleModule.run_command. Raises HostError."""
+    units = list(units)
+    if not units:
+        return {}
+    rc, out, err = run_command(["systemctl", "show", "--property=Id," + ",".join(p for p, _k in UNIT_PROPERTIES)] + units)
+    if rc != 0:
+        raise HostError("systemctl show failed: %s" % (err or out).strip())
+    shown = parse_systemctl_show(out)
+    return dict((unit, shown.get(unit, dict(_NO_UNIT))) for unit in units)
+
+
+def passwd_entry(user):
+    """The passwd entry of a user name or numeric uid (the toolkit's one user lookup), or None."""
+    try:
+        return pwd.getpwuid(int(user)) if str(user).isdigit() else pwd.getpwnam(str(user))
+    except KeyError:
+        return None
+
+
+def group_entry(group):
+    """The group entry of a group name or numeric gid, or None."""
+    try:
+        return grp.getgrgid(int(group)) if str(group).isdigit() else grp.getgrnam(str(group))
+    except KeyError:
+        return None
 
 
 def systemd_escape_path(path):

@@ -17,14 +17,45 @@ MAIN_CLASSES = {
     "proxy": "alluxio.proxy.AlluxioProxy",
     "fuse": "alluxio.fuse.AlluxioFuse",
 }
+# The log4j appender each process picks (the distribution's conf/log4j.properties); the journal
+# format writes to the console.
+LOGGERS = {
+    "master": "MASTER_LOGGER",
+    "job_master": "JOB_MASTER_LOGGER",
+    "worker": "WORKER_LOGGER",
+    "job_worker": "JOB_WORKER_LOGGER",
+    "proxy": "PROXY_LOGGER",
+    "fuse": "FUSE_LOGGER",
+    "format": "Console",
+}
+FORMAT_MAIN_CLASS = "alluxio.cli.Format"
 # Alluxio's defaults, which configure keeps: clients find the master at its RPC port.
 MASTER_RPC_PORT = 19998
+MASTER_WEB_PORT = 19999
 PROXY_WEB_PORT = 39999
+# What a module run on the master itself asks when it is given no URL (the master's web port).
+LOCAL_MASTER_URL = "http://localhost:%d" % MASTER_WEB_PORT
+
+
+def jvm_command_lines(process, java, class_path, home, conf_dir, log_dir, option_groups=()):
+    """The command that starts an Alluxio JVM, as the distribution's bin/launch-process builds it,
+    in groups of words (one line each in a unit file): java, each non-empty group of JVM options,
+    the class path, the system properties, the main class. Written once for the service units,
+    the FUSE unit and the journal format (the roles call it through the filter alluxio_jvm_command)."""
+    if process not in LOGGERS:
+        raise ValueError("unknown Alluxio process %r (one of %s)" % (process, ", ".join(sorted(LOGGERS))))
+    main_class = FORMAT_MAIN_CLASS if process == "format" else MAIN_CLASSES[process]
+    properties = ["-Dalluxio.home=%s" % home, "-Dalluxio.conf.dir=%s" % conf_dir, "-Dalluxio.logs.dir=%s" % log_dir,
+                  "-Dalluxio.user.logs.dir=%s/user" % log_dir, "-Dlog4j.configuration=file:%s/log4j.properties" % conf_dir,
+                  "-Dalluxio.logger.type=%s" % LOGGERS[process], "-Djava.net.preferIPv4Stack=true"]
+    return ([[java]] + [list(group) for group in option_groups if group] + [["-cp", class_path]]
+            + [[prop] for prop in properties] + [[main_class]])
 
 
 def process_model():
     """The model as plain data, for the roles."""
-    return {"main_classes": dict(MAIN_CLASSES), "master_rpc_port": MASTER_RPC_PORT, "proxy_web_port": PROXY_WEB_PORT}
+    return {"main_classes": dict(MAIN_CLASSES), "master_rpc_port": MASTER_RPC_PORT, "proxy_web_port": PROXY_WEB_PORT,
+            "master_web_port": MASTER_WEB_PORT}
 
 
 # The FUSE JVM, sized from the host (BENCHMARKS.md, "FUSE JVM": tools/measure.py fuseheap and

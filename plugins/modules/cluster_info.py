@@ -23,10 +23,6 @@ description:
 author:
   - alnair platform team (@alnair)
 options:
-  master_url:
-    description: Base URL of the master's web port.
-    type: str
-    default: http://localhost:19999
   expected_workers:
     description:
       - Worker host name (as the worker registers, C(alluxio.worker.hostname)) to its expected
@@ -66,6 +62,8 @@ options:
     description: Fail when the cluster is not healthy (after waiting, with I(wait=true)).
     type: bool
     default: false
+extends_documentation_fragment:
+  - alnair.alluxio.alluxio.master_url
 attributes:
   check_mode:
     description: Can run in check_mode and return the same facts; it never changes anything.
@@ -173,6 +171,7 @@ waited_seconds:
 import time
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_model import LOCAL_MASTER_URL
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_cluster import (
     describe_problems, fetch_master_info, summarize)
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, parse_size
@@ -196,7 +195,7 @@ def expected_capacities(module, workers):
 def main():
     module = AnsibleModule(
         argument_spec=dict(
-            master_url=dict(type="str", default="http://localhost:19999"),
+            master_url=dict(type="str"),
             expected_workers=dict(type="dict"),
             ignore_unintended=dict(type="bool", default=False),
             max_last_contact_sec=dict(type="int"),
@@ -209,6 +208,7 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
+    master_url = params["master_url"] or LOCAL_MASTER_URL
     expected = expected_capacities(module, params["expected_workers"])
     started = time.time()
     deadline = started + (params["timeout"] if params["wait"] else 0)
@@ -217,7 +217,7 @@ def main():
     summary, error = None, None
     while True:
         try:
-            summary = summarize(fetch_master_info(params["master_url"], params["request_timeout"]), expected,
+            summary = summarize(fetch_master_info(master_url, params["request_timeout"]), expected,
                                 params["ignore_unintended"], params["max_last_contact_sec"])
             error = None
         except IOError as exc:

@@ -158,14 +158,14 @@ unit:
 """
 
 import os
-import pwd
 import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_checks import fuse_mount_problems
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_shell import DEFAULT_HOME, ShellError, is_directory
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import (
-    ALLUXIO_FUSE_FSTYPE, FUSE_UNIT_TEMPLATE, fuse_process_args, fuse_unit_name, fuse_user_allow_other, mount_at, parse_mountinfo, path_responds, read_text)
+    ALLUXIO_FUSE_FSTYPE, FUSE_UNIT_TEMPLATE, HostError, fuse_process_args, fuse_unit_name, fuse_user_allow_other, mount_at,
+    parse_mountinfo, passwd_entry, path_responds, read_text, systemctl_show)
 
 UNIT_DIR = "/etc/systemd/system"
 LIB_DIRS = ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/lib64", "/lib"]
@@ -178,11 +178,8 @@ class FuseError(Exception):
 
 def _user_ids(user):
     """(uid, gid) of a user name or uid; None when unknown."""
-    try:
-        entry = pwd.getpwuid(int(user)) if user.isdigit() else pwd.getpwnam(user)
-    except KeyError:
-        return None
-    return entry.pw_uid, entry.pw_gid
+    entry = passwd_entry(user)
+    return (entry.pw_uid, entry.pw_gid) if entry else None
 
 
 def env_content(alluxio_path, options, jvm_options=()):
@@ -241,9 +238,11 @@ class FuseMount(object):
         return self.module.run_command(["systemctl"] + list(args), check_rc=kwargs.get("check_rc", False))
 
     def unit_state(self):
-        rc, out, err = self.systemctl("show", "--property=Id,ActiveState,UnitFileState,LoadState,User,MainPID", self.unit)
-        fields = dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
-        return fields
+        """{active, enabled, load, user, main_pid} of the mount's unit."""
+        try:
+            return systemctl_show(self.module.run_command, [self.unit])[self.unit]
+        except HostError as exc:
+            raise FuseError(str(exc))
 
     def mount(self):
         return mount_at(parse_mountinfo(read_text("/proc/self/mountinfo")), self.mount_point)
@@ -255,14 +254,14 @@ class FuseMount(object):
     def found(self, unit):
         mount = self.mount()
         found = {"mounted": False, "stale": False, "fstype": None, "alluxio_path": None, "options": [],
-                 "unit_active": unit.get("ActiveState", ""), "unit_enabled": unit.get("UnitFileState", "")}
+                 "unit_active": unit.get("active", ""), "unit_enabled": unit.get("enabled", "")}
         if mount:
             found["fstype"] = mount["fstype"]
             if mount["fstype"] == ALLUXIO_FUSE_FSTYPE:
                 found["mounted"] = True
                 found["stale"] = self.responds() is not None
-        pid = unit.get("MainPID", "0")
-        if pid not in ("", "0"):
+        pid = unit.get("main_pid", 0)
+        if pid:
             running = fuse_process_args(read_text("/proc/%s/cmdline" % pid).split("\0"))
             found["alluxio_path"], found["options"] = running["alluxio_path"], running["options"]
         return found
@@ -329,7 +328,7 @@ class FuseMount(object):
             mount = self.mount()
             if mount and mount["fstype"] == ALLUXIO_FUSE_FSTYPE and self.responds() is None:
                 return True
-            if self.unit_state().get("ActiveState") == "failed" or self.restarts() > restarts:
+            if self.unit_state()["active"] == "failed" or self.restarts() > restarts:
                 return False
             time.sleep(0.5)
         return False
@@ -342,11 +341,11 @@ class FuseMount(object):
             return unit
         # Up to 15 s: the unit's RestartSec (5 s) and a start; a longer hold-off is not waited for.
         deadline = time.time() + min(15, self.params["timeout"])
-        while unit.get("ActiveState") == "activating" and time.time() < deadline:
+        while unit.get("active") == "activating" and time.time() < deadline:
             time.sleep(0.5)
             unit = self.unit_state()
         mount = self.mount()
-        if unit.get("ActiveState") == "active" and not (mount and mount["fstype"] == ALLUXIO_FUSE_FSTYPE):
+        if unit.get("active") == "active" and not (mount and mount["fstype"] == ALLUXIO_FUSE_FSTYPE):
             self.wait_mounted()
             unit = self.unit_state()
         return unit
@@ -385,10 +384,10 @@ class FuseMount(object):
     def run(self):
         params = self.params
         unit = self.unit_state() if self.unit else {}
-        if self.unit and unit.get("LoadState") == "not-found":
+        if self.unit and unit.get("load") == "not-found":
             raise FuseError("the unit template %s is not installed on this host (the alnair.alluxio.fuse role installs it)"
                             % FUSE_UNIT_TEMPLATE)
-        unit_user = unit.get("User") or "root"
+        unit_user = unit.get("user") or "root"
         problems = check_inputs(
             params, unit_user, read_text("/etc/fuse.conf"),
             lib_present=any(os.path.exists(os.path.join(d, LIBFUSE[params["libfuse_version"]])) for d in LIB_DIRS),

@@ -141,15 +141,14 @@ ansible_facts:
       paths: {/opt/alluxio/alluxio-2.9.6/webui: absent}
 """
 
-import grp
 import os
-import pwd
 import stat
 import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import (
-    fuse_user_allow_other, memtotal_mb, os_release_codename, parse_dpkg, parse_mountinfo, parse_systemctl_show, read_text)
+    HostError, fuse_user_allow_other, group_entry, memtotal_mb, os_release_codename, parse_dpkg, parse_mountinfo, passwd_entry,
+    read_text, systemctl_show)
 
 
 def path_kind(path):
@@ -167,18 +166,13 @@ def path_kind(path):
 
 
 def user_entry(name):
-    try:
-        entry = pwd.getpwnam(name)
-    except KeyError:
-        return None
-    return {"uid": entry.pw_uid, "gid": entry.pw_gid, "home": entry.pw_dir, "shell": entry.pw_shell}
+    entry = passwd_entry(name)
+    return entry and {"uid": entry.pw_uid, "gid": entry.pw_gid, "home": entry.pw_dir, "shell": entry.pw_shell}
 
 
 def group_gid(name):
-    try:
-        return grp.getgrnam(name).gr_gid
-    except KeyError:
-        return None
+    entry = group_entry(name)
+    return entry and entry.gr_gid
 
 
 def main():
@@ -215,11 +209,11 @@ def main():
         else:
             facts["packages"] = dict((name, None) for name in params["packages"])
     if params["units"]:
-        rc, out, err = module.run_command(["systemctl", "show", "--property=Id,ActiveState,UnitFileState"] + params["units"])
-        if rc != 0:
-            module.fail_json(msg="systemctl show failed: %s" % err.strip(), rc=rc)
-        shown = parse_systemctl_show(out)
-        facts["units"] = dict((unit, shown.get(unit, {"active": "", "enabled": ""})) for unit in params["units"])
+        try:
+            shown = systemctl_show(module.run_command, params["units"])
+        except HostError as exc:
+            module.fail_json(msg=str(exc))
+        facts["units"] = dict((unit, {"active": state["active"], "enabled": state["enabled"]}) for unit, state in shown.items())
     module.exit_json(changed=False, ansible_facts={"alluxio_host": facts})
 
 

@@ -168,14 +168,13 @@ jvms:
 """
 
 import os
-import pwd
 import stat
 import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import (
     ALLUXIO_FUSE_FSTYPE, alluxio_jvms, fuse_jvm_args, fuse_unit_name, listening_ports, mount_at,
-    mount_size_bytes, parse_mountinfo, parse_systemctl_show, probe_path, processes_using, read_text)
+    HostError, mount_size_bytes, parse_mountinfo, passwd_entry, probe_path, processes_using, read_text, systemctl_show)
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_checks import put_back_refusal
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_cluster import fetch_master_info
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, format_size, parse_size
@@ -212,13 +211,10 @@ class Health(object):
                                  "detail": detail, "remedy": "none" if ok else REMEDIES[kind]}, **more))
 
     def unit_states(self, units):
-        if not units:
-            return {}
-        rc, out, err = self.module.run_command(["systemctl", "show", "--property=Id,ActiveState,MainPID"] + units)
-        if rc != 0:
-            self.module.fail_json(msg="systemctl show failed: %s" % (err or out).strip())
-        shown = parse_systemctl_show(out)
-        return dict((unit, shown.get(unit, {})) for unit in units)
+        try:
+            return systemctl_show(self.module.run_command, units)
+        except HostError as exc:
+            self.module.fail_json(msg=str(exc))
 
     def services(self, services, fuse_units, uid, server_main_classes=None):
         jvms = alluxio_jvms(uid=uid)
@@ -337,10 +333,8 @@ def main():
         free_space = dict((path, parse_size(size)) for path, size in params["free_space"].items())
     except SizeError as exc:
         module.fail_json(msg=str(exc))
-    try:
-        uid = pwd.getpwnam(params["user"]).pw_uid
-    except KeyError:
-        uid = None
+    entry = passwd_entry(params["user"])
+    uid = entry.pw_uid if entry else None
     health = Health(module)
     if uid is None:
         health.add("user", params["user"], False, "no such user")

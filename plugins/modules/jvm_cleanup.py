@@ -66,12 +66,12 @@ kept:
 """
 
 import os
-import pwd
 import signal
 import time
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import alluxio_jvms, process_start_ticks
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import (
+    HostError, alluxio_jvms, passwd_entry, process_start_ticks, systemctl_show)
 
 
 def same(jvm):
@@ -84,12 +84,10 @@ def unit_main_pids(module):
     if rc != 0:
         module.fail_json(msg="systemctl list-units failed: %s" % (err or out).strip())
     units = [line.split()[0] for line in out.splitlines() if line.strip()]
-    if not units:
-        return set()
-    rc, out, err = module.run_command(["systemctl", "show", "--property=MainPID"] + units)
-    if rc != 0:
-        module.fail_json(msg="systemctl show failed: %s" % (err or out).strip())
-    return set(int(line.split("=", 1)[1]) for line in out.splitlines() if line.startswith("MainPID=") and line != "MainPID=0")
+    try:
+        return set(state["main_pid"] for state in systemctl_show(module.run_command, units).values() if state["main_pid"])
+    except HostError as exc:
+        module.fail_json(msg=str(exc))
 
 
 def end(jvms, timeout):
@@ -119,12 +117,11 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
-    try:
-        uid = pwd.getpwnam(params["user"]).pw_uid
-    except KeyError:
+    entry = passwd_entry(params["user"])
+    if entry is None:
         module.exit_json(changed=False, ended=[], kept=[], msg="no user %s: no Alluxio JVMs" % params["user"])
     owned = unit_main_pids(module)
-    found = [jvm for jvm in alluxio_jvms(uid=uid)
+    found = [jvm for jvm in alluxio_jvms(uid=entry.pw_uid)
              if not params["main_classes"] or jvm["main_class"] in params["main_classes"]]
     kept = [jvm for jvm in found if jvm["pid"] in owned]
     leftovers = [jvm for jvm in found if jvm["pid"] not in owned]

@@ -54,14 +54,12 @@ options:
     type: str
     choices: [present, absent]
     default: present
-  master_url:
-    description: The master's web address, for its mount table.
-    type: str
-    default: http://localhost:19999
   alluxio_home:
     description: The Alluxio installation whose C(bin/alluxio) runs the mount commands.
     type: path
     default: /opt/alluxio/current
+extends_documentation_fragment:
+  - alnair.alluxio.alluxio.master_url
 attributes:
   check_mode:
     description: Reads the mount table and reports what it would do.
@@ -99,6 +97,7 @@ actions:
 import posixpath
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_model import LOCAL_MASTER_URL
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_cluster import fetch_master_info
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_shell import DEFAULT_HOME, ShellError, alluxio, is_directory
 
@@ -152,21 +151,22 @@ def main():
             options=dict(type="dict", default={}),
             replace=dict(type="bool", default=False),
             state=dict(type="str", default="present", choices=["present", "absent"]),
-            master_url=dict(type="str", default="http://localhost:19999"),
+            master_url=dict(type="str"),
             alluxio_home=dict(type="path", default=DEFAULT_HOME),
         ),
         required_if=[("state", "present", ["ufs_uri"])],
         supports_check_mode=True,
     )
     params = module.params
+    master_url = params["master_url"] or LOCAL_MASTER_URL
     path = params["alluxio_path"]
     if not path.startswith("/") or posixpath.normpath(path) == "/":
         module.fail_json(msg="alluxio_path %r must be an absolute Alluxio path other than /" % path)
     params["alluxio_path"] = path = posixpath.normpath(path)
     try:
-        info = fetch_master_info(params["master_url"])
+        info = fetch_master_info(master_url)
     except IOError as exc:
-        module.fail_json(msg="cannot read the mount table from %s: %s" % (params["master_url"], exc))
+        module.fail_json(msg="cannot read the mount table from %s: %s" % (master_url, exc))
     found = mount_table(info).get(path)
     try:
         commands = plan(found, params)

@@ -30,10 +30,6 @@ options:
     type: list
     elements: str
     required: true
-  master_url:
-    description: The master's web address, to read which workers it lists.
-    type: str
-    default: http://localhost:19999
   wait:
     description: How long the command waits for the workers to become idle (an Alluxio duration).
     type: str
@@ -46,6 +42,8 @@ options:
     description: The user the command runs as (Alluxio's superuser, the master's user).
     type: str
     default: alluxio
+extends_documentation_fragment:
+  - alnair.alluxio.alluxio.master_url
 attributes:
   check_mode:
     description: Reports the workers it would decommission.
@@ -83,6 +81,7 @@ output:
 """
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_model import LOCAL_MASTER_URL
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_cluster import fetch_master_info
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_shell import ShellError, alluxio
 
@@ -103,7 +102,7 @@ def main():
     module = AnsibleModule(
         argument_spec=dict(
             workers=dict(type="list", elements="str", required=True),
-            master_url=dict(type="str", default="http://localhost:19999"),
+            master_url=dict(type="str"),
             wait=dict(type="str", default="5m"),
             alluxio_home=dict(type="path", default="/opt/alluxio/current"),
             user=dict(type="str", default="alluxio"),
@@ -111,7 +110,8 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
-    before = live_workers(module, params["master_url"])
+    master_url = params["master_url"] or LOCAL_MASTER_URL
+    before = live_workers(module, master_url)
     todo = [w for w in params["workers"] if w in before]
     result = dict(changed=bool(todo), decommissioned=todo, not_listed=[w for w in params["workers"] if w not in before])
     after = [w for w in before if w not in todo]

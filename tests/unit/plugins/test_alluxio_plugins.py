@@ -321,3 +321,38 @@ def test_the_process_model_is_written_once():
             assert main_class not in text, (path, main_class)
         for port in (alluxio_model.MASTER_RPC_PORT, alluxio_model.PROXY_WEB_PORT):
             assert str(port) not in text, (path, port)
+    # The JVM command line: its system properties and loggers only in the model; tasks and
+    # templates ask the filter alluxio_jvm_command (units, FUSE unit, journal format).
+    for path in list(roles.glob("*/tasks/*.yml")) + list(roles.glob("*/templates/*")) + list(roles.glob("*/vars/*.yml")):
+        text = path.read_text()
+        for fact in ["-Dalluxio.", "-Dlog4j.", "preferIPv4Stack", alluxio_model.FORMAT_MAIN_CLASS] + list(alluxio_model.LOGGERS.values())[:-1]:
+            assert fact not in text, (path, fact)
+    # The playbooks' default master web port is Alluxio's, the one modules ask when given no URL.
+    import yaml
+    common = yaml.safe_load((roles / "common" / "defaults" / "main.yml").read_text())
+    assert "localhost:%d" % common["alluxio_master_web_port"] in alluxio_model.LOCAL_MASTER_URL
+
+
+PATHS = {"java": "/usr/bin/java", "home": "/opt/alluxio/current", "conf_dir": "/etc/alluxio", "log_dir": "/var/log/alluxio"}
+PROPERTIES = [["-Dalluxio.home=/opt/alluxio/current"], ["-Dalluxio.conf.dir=/etc/alluxio"], ["-Dalluxio.logs.dir=/var/log/alluxio"],
+              ["-Dalluxio.user.logs.dir=/var/log/alluxio/user"], ["-Dlog4j.configuration=file:/etc/alluxio/log4j.properties"]]
+
+
+@pytest.mark.parametrize("process,groups,lines", [
+    ("worker", [["-Xmx4g", "-XX:MaxDirectMemorySize=4g"], []],
+     [["/usr/bin/java"], ["-Xmx4g", "-XX:MaxDirectMemorySize=4g"], ["-cp", "CP"]] + PROPERTIES
+     + [["-Dalluxio.logger.type=WORKER_LOGGER"], ["-Djava.net.preferIPv4Stack=true"], ["alluxio.worker.AlluxioWorker"]]),
+    ("fuse", [["-Xms1g", "-Xmx1g"], ["-Dx=y"], ["$ALLUXIO_FUSE_JAVA_OPTS"]],
+     [["/usr/bin/java"], ["-Xms1g", "-Xmx1g"], ["-Dx=y"], ["$ALLUXIO_FUSE_JAVA_OPTS"], ["-cp", "CP"]] + PROPERTIES
+     + [["-Dalluxio.logger.type=FUSE_LOGGER"], ["-Djava.net.preferIPv4Stack=true"], ["alluxio.fuse.AlluxioFuse"]]),
+    ("format", [],
+     [["/usr/bin/java"], ["-cp", "CP"]] + PROPERTIES
+     + [["-Dalluxio.logger.type=Console"], ["-Djava.net.preferIPv4Stack=true"], ["alluxio.cli.Format"]]),
+])
+def test_every_jvm_command_line_comes_from_one_place(process, groups, lines):
+    assert filters.alluxio_jvm_command(process, "CP", PATHS, groups) == lines
+
+
+def test_an_unknown_process_has_no_command_line():
+    with pytest.raises(AnsibleFilterError, match="unknown Alluxio process 'shell'"):
+        filters.alluxio_jvm_command("shell", "CP", PATHS, [])

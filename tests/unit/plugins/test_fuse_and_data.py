@@ -24,10 +24,35 @@ def test_mountinfo_is_parsed_and_unescaped():
 def test_dpkg_and_systemctl_output():
     dpkg = "ii \tlibfuse2\t2.9.9-6+b1\nun \tfuse\t\n"
     assert host.parse_dpkg(dpkg, ["libfuse2", "fuse", "fuse3"]) == {"libfuse2": "2.9.9-6+b1", "fuse": None, "fuse3": None}
-    show = ("Id=a.service\nActiveState=active\nUnitFileState=enabled\nMainPID=812\n\n"
+    show = ("Id=a.service\nActiveState=active\nUnitFileState=enabled\nLoadState=loaded\nUser=alluxio\nMainPID=812\n\n"
             "Id=b.mount\nActiveState=inactive\nUnitFileState=\n")
-    assert host.parse_systemctl_show(show) == {"a.service": {"active": "active", "enabled": "enabled", "main_pid": 812},
-                                               "b.mount": {"active": "inactive", "enabled": "", "main_pid": 0}}
+    assert host.parse_systemctl_show(show) == {
+        "a.service": {"active": "active", "enabled": "enabled", "load": "loaded", "user": "alluxio", "main_pid": 812},
+        "b.mount": {"active": "inactive", "enabled": "", "load": "", "user": "", "main_pid": 0}}
+
+
+def test_the_one_systemctl_reader():
+    calls = []
+
+    def run_command(args):
+        calls.append(args)
+        return 0, "Id=a.service\nActiveState=active\nUnitFileState=enabled\nLoadState=loaded\nUser=\nMainPID=7\n", ""
+
+    shown = host.systemctl_show(run_command, ["a.service", "gone.service"])
+    assert calls == [["systemctl", "show", "--property=Id,ActiveState,UnitFileState,LoadState,User,MainPID",
+                      "a.service", "gone.service"]]
+    assert shown["a.service"]["main_pid"] == 7 and shown["gone.service"] == {
+        "active": "", "enabled": "", "load": "", "user": "", "main_pid": 0}
+    assert host.systemctl_show(run_command, []) == {} and len(calls) == 1
+    with pytest.raises(host.HostError, match="systemctl show failed: Failed to connect to bus"):
+        host.systemctl_show(lambda args: (1, "", "Failed to connect to bus\n"), ["a.service"])
+
+
+def test_the_one_user_and_group_lookup():
+    assert host.passwd_entry("root").pw_uid == 0 == host.passwd_entry("0").pw_uid == host.passwd_entry(0).pw_uid
+    assert host.passwd_entry("no-such-user-here") is None and host.passwd_entry("4294967") is None
+    assert host.group_entry("root").gr_gid == 0 == host.group_entry("0").gr_gid
+    assert host.group_entry("no-such-group-here") is None
 
 
 def test_fuse_unit_names_follow_systemd_escape():
