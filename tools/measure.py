@@ -28,6 +28,8 @@
                                                    site.yml's second run on the deployed lab: an earlier commit (a git
                                                    worktree) against this checkout, each converged once first
     python3 tools/measure.py health [--runs 5]     health.yml on the deployed (healthy) lab
+    python3 tools/measure.py faults [--runs 3]       remediate.yml on the deployed lab, healthy, then after the four
+                                                   faults of issue 14 at once (tools/labfaults.py), and its phases
     python3 tools/measure.py remediate [--runs 3] [--rolling]
                                                    remediate.yml -e alluxio_remediate_restart=true (everything
                                                    restarts, FUSE included) on the deployed lab, and its phases;
@@ -598,13 +600,35 @@ def measure_health(runs):
     row("health.yml on a healthy lab cluster (changed=0)", samples, f"python3 tools/measure.py health --runs {runs}")
 
 
+def measure_faults(runs):
+    """remediate.yml on the deployed lab: healthy (nothing to do), then with the four faults of
+    issue 14 injected at once (tools/labfaults.py, the same as the remediate tests), runs times each;
+    the phases of the faulted runs too."""
+    import labfaults
+    phase_line = re.compile(r"^  (.+): ([0-9.]+) s$", re.M)
+    healthy, faulted, phases = [], [], {}
+    for _ in range(runs):
+        healthy.append(playbook_seconds("playbooks/remediate.yml")[0])
+        for host, command in labfaults.FAULTS[labfaults.FOUR_AT_ONCE]:
+            ssh_on(host, command)
+        seconds, out = playbook_seconds("playbooks/remediate.yml")
+        faulted.append(seconds)
+        for phase, value in phase_line.findall(out.split("PHASES", 1)[-1]):
+            phases.setdefault(phase, []).append(float(value))
+    command = f"python3 tools/measure.py faults --runs {runs}"
+    row("remediate.yml on a healthy cluster (changed=0)", healthy, command)
+    row("remediate.yml after the four faults at once (" + labfaults.FOUR_AT_ONCE.split(": ", 1)[1] + ")", faulted, command)
+    for phase, values in phases.items():
+        row(f"  phase: {phase}", values, command)
+
+
 def measure_remediate(runs, rolling):
     samples, phases = [], {}
     extra = ["-e", "alluxio_remediate_rolling=true"] if rolling else []
     for _ in range(runs):
         seconds, out = playbook_seconds("playbooks/remediate.yml", "-e", "alluxio_remediate_restart=true", *extra)
         samples.append(seconds)
-        for phase, value in re.findall(r"^\s*([a-zA-Z][a-zA-Z ]*): ([0-9.]+) s$", out, re.M):
+        for phase, value in re.findall(r"^  (.+): ([0-9.]+) s$", out.split("PHASES", 1)[-1], re.M):
             phases.setdefault(phase, []).append(float(value))
     command = f"python3 tools/measure.py remediate --runs {runs}" + (" --rolling" if rolling else "")
     what = "workers restarted one at a time (rolling)" if rolling else "everything restarted"
@@ -616,7 +640,8 @@ def measure_remediate(runs, rolling):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("what", choices=["lab", "site", "startup", "memory", "fuse", "accuracy", "bench", "training", "epoch1",
-                                                "fusejvm", "fuseheap", "rerun", "health", "remediate"])
+                                                "fusejvm", "fuseheap", "rerun", "health", "faults",
+                                                "remediate"])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--dir", default="/var/tmp/alnair-accuracy")
     parser.add_argument("--size", default="1GB")
@@ -633,6 +658,7 @@ def main():
      "accuracy": lambda: measure_accuracy(args.runs, args.dir, args.size),
      "bench": lambda: measure_bench(args.runs), "training": lambda: measure_training(args.runs),
      "epoch1": lambda: measure_epoch1(args.runs, args.option, args.libfuse),
+     "faults": lambda: measure_faults(args.runs),
      "rerun": lambda: measure_rerun(args.runs, args.baseline),
      "fuseheap": lambda: measure_fuseheap(args.runs, args.entries or [2000, 20000]),
      "fusejvm": lambda: measure_fusejvm(args.runs, args.heap or ["256m", "1g"], args.gc or ["default"]), "health": lambda: measure_health(args.runs),

@@ -11,7 +11,8 @@ import os
 import re
 
 from ansible.errors import AnsibleFilterError
-from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_checks import fuse_mount_problems, mount_options, path_problem
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_checks import (
+    fuse_mount_problems, mount_options, path_problem, secret_values)
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import fuse_unit_name, systemd_escape_path
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_model import (
     MASTER_RPC_PORT, fuse_jvm_sizing, jvm_command_lines, process_model)
@@ -286,6 +287,12 @@ def derived_property_problems(host, properties, override, derived):
             for key in sorted(properties) if key in derived and key not in override]
 
 
+def alluxio_secret_values(*mappings):
+    """The values of the keys that can hold a credential (secret, key, password, token, credential)
+    in dicts such as alluxio_site_properties and alluxio_env, for file_set's secrets."""
+    return secret_values(*[m for m in mappings if isinstance(m, dict)])
+
+
 def alluxio_jvm_command(process, class_path, paths, option_groups=()):
     """The command that starts an Alluxio JVM (master ... proxy, fuse, format) in groups of words, one
     line each in a unit file: `| map('join', ' ') | join(' \\\n  ')` there, `| flatten` for an argv.
@@ -545,12 +552,6 @@ def alluxio_recorded_fuse_mounts(inventory_mounts, in_place):
     return split_fuse_mounts(inventory_mounts, in_place)[0]
 
 
-def alluxio_phase_times(phases):
-    """["phase: 12.3 s", ...] from [{phase, at}] marks (seconds since the epoch), the last one
-    marking the end."""
-    return ["%s: %.1f s" % (mark["phase"], after["at"] - mark["at"]) for mark, after in zip(phases, phases[1:])]
-
-
 class FilterModule(object):
     """alnair.alluxio filters."""
 
@@ -568,11 +569,11 @@ class FilterModule(object):
             "file_identity": file_identity,
             "alluxio_health_table": alluxio_health_table,
             "alluxio_remediation_plan": alluxio_remediation_plan,
-            "alluxio_phase_times": alluxio_phase_times,
             "alluxio_recorded_fuse_mounts": alluxio_recorded_fuse_mounts,
             "alluxio_fuse_mount_options": alluxio_fuse_mount_options,
             "alluxio_fuse_jvm": alluxio_fuse_jvm,
             "alluxio_jvm_command": alluxio_jvm_command,
+            "alluxio_secret_values": alluxio_secret_values,
             "alluxio_training_dir": alluxio_training_dir,
             "alluxio_training_mounts": alluxio_training_mounts,
             "alluxio_training_targets": alluxio_training_targets,

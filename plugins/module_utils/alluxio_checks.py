@@ -64,6 +64,21 @@ def fuse_mount_problems(mount_point, alluxio_path, options, state, libfuse_versi
     return problems
 
 
+# A property or environment name that can hold a credential: its value is kept out of every
+# output (module results, --diff, the hosts' journals).
+SECRET_KEY_RE = re.compile(r"secret|key|password|passwd|token|credential", re.I)
+
+
+def secret_values(*mappings):
+    """The values (as text) of every key that can hold a credential, in the mappings given."""
+    found = []
+    for mapping in mappings:
+        for key, value in sorted((mapping or {}).items()):
+            if SECRET_KEY_RE.search(str(key)) and value not in (None, "") and str(value) not in found:
+                found.append(str(value))
+    return found
+
+
 # The profile of a mount that names none: today's behaviour, alluxio_fuse_default_options.
 DEFAULT_FUSE_PROFILE = "writable"
 

@@ -65,6 +65,13 @@ options:
       mode:
         description: Octal mode as a string, such as C('0644'). New files default to C(0644), new directories to C(0755).
         type: str
+  secrets:
+    description:
+      - Values that must not appear in any output (credentials in a file's content). Each occurrence is
+        replaced by C(********) in the results, the diff and the module's log on the host.
+    type: list
+    elements: str
+    default: []
 attributes:
   check_mode:
     description: Reports what it would change and changes nothing.
@@ -357,6 +364,7 @@ def main():
                 group=dict(type="str"),
                 mode=dict(type="str"),
             )),
+            secrets=dict(type="list", elements="str", default=[], no_log=True),
         ),
         supports_check_mode=True,
     )

@@ -169,6 +169,7 @@ jvms:
 
 import os
 import stat
+import threading
 import time
 
 from ansible.module_utils.basic import AnsibleModule
@@ -261,6 +262,14 @@ class Health(object):
             self.add("port", str(port), port in listening, "listening" if port in listening else "nothing listens")
 
     def fuse(self, mount_points, mounts):
+        # Whether the master answers is needed only when a mount hangs; asked beside the first
+        # probes (not after them), so a hung mount costs its stat timeout once, not that plus this.
+        master = {}
+        asking = None
+        if mount_points and self.module.params["master_url"]:
+            asking = threading.Thread(target=lambda: master.update(answered=master_answers(self.module.params["master_url"])))
+            asking.daemon = True
+            asking.start()
         for mount_point in mount_points:
             mount = mount_at(mounts, mount_point)
             if not mount or mount["fstype"] != ALLUXIO_FUSE_FSTYPE:
@@ -272,7 +281,8 @@ class Health(object):
                 # A FUSE mount waits for the master: when the master is slow too (a GC pause), the
                 # mount is asked once more, and a hang that remains with a slow master is recorded as
                 # such (master_answered false): remounting would not help.
-                more["master_answered"] = master_answers(self.module.params["master_url"])
+                asking.join()
+                more["master_answered"] = master.get("answered", False)
                 state, again = probe_path(self.module.run_command, mount_point, 2)
                 if state == "failed":
                     trouble, more["hung"] = again, False  # it stopped hanging and failed: a dead process

@@ -42,7 +42,7 @@ options:
     type: bool
     default: false
   options:
-    description: UFS properties (C(--option key=value)), such as credentials.
+    description: UFS properties (C(--option key=value)), such as credentials. Their values never appear in the module's output.
     type: dict
     default: {}
   replace:
@@ -68,7 +68,10 @@ attributes:
     description: The mount (UFS, read-only, shared, options) before and after.
     support: full
 notes:
-  - UFS properties appear in the diff and in the master's mount table; pass secrets with C(no_log).
+  - The values of I(options) (UFS credentials) are replaced by C(********) in every output of the module (results,
+    diff, its log on the host). Alluxio 2.9's C(fs mount) takes them on its command line (seen in C(ps) on the
+    master while it runs, about 2 s) and keeps them in the master's mount table; credentials that all mounts share
+    can go in C(alluxio_site_properties) instead (a 0640 file, never on a command line).
 """
 
 EXAMPLES = r"""
@@ -148,7 +151,7 @@ def main():
             ufs_uri=dict(type="str"),
             readonly=dict(type="bool", default=False),
             shared=dict(type="bool", default=False),
-            options=dict(type="dict", default={}),
+            options=dict(type="dict", default={}, no_log=True),
             replace=dict(type="bool", default=False),
             state=dict(type="str", default="present", choices=["present", "absent"]),
             master_url=dict(type="str"),

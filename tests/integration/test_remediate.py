@@ -1,13 +1,15 @@
 """health.yml and remediate.yml on the lab: a healthy cluster is reported healthy and left alone;
 each injected fault is found and repaired, and data written before reads back identical."""
+import os
+import subprocess
 import time
 
 import pytest
 
-from labkit import (ADDRESS, ALLUXIO_CLI, HEALTH, REMEDIATE, adhoc, live_worker_samples, main_pid, on, playbook, run,
-                    wait_for)
-
-FUSE_UNIT = "alluxio-fuse@mnt-alluxio\\x2dfuse.service"
+import labnet
+from labfaults import FAULTS, FUSE_UNIT
+from labkit import (ADDRESS, ALLUXIO_CLI, ANSIBLE_ENV, HEALTH, INVENTORY, PLAYBOOKS, REMEDIATE, REPO, VENV_BIN, adhoc,
+                    live_worker_samples, main_pid, on, playbook, run, wait_for)
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +49,50 @@ def test_remediate_leaves_a_healthy_cluster_alone(data):
     assert "healthy: nothing to do" in res.stdout
     assert all(c["changed"] == 0 for c in res.recap.values()), res.stdout[-3000:]
     assert main_pid("lab-worker1", "alluxio-worker.service") == pids
+
+
+def test_past_the_deadline_no_stage_starts_and_the_summary_names_them(data):
+    """alluxio_remediate_deadline 0 with a restart asked for: every repair stage would start past
+    it, so none does (no process restarts), the summary names each with its hosts, and the run fails."""
+    units = (("lab-master", "alluxio-master.service"), ("lab-worker1", "alluxio-worker.service"))
+    pids = {name: main_pid(name, unit) for name, unit in units}
+    res, _seconds = remediate("-e", "alluxio_remediate_restart=true", "-e", "alluxio_remediate_deadline=0", check=False)
+    assert res.returncode != 0
+    assert "NOT DONE (past alluxio_remediate_deadline, 0 s)" in res.stdout
+    assert "stop and restart workers: lab-worker1, lab-worker2" in res.stdout and "restart master: lab-master" in res.stdout
+    assert {name: main_pid(name, unit) for name, unit in units} == pids
+    assert "PHASES" in res.stdout
+
+
+def test_a_dataset_load_during_remediate_completes(data, tmp_path):
+    """dataset.yml loads a dataset while remediate.yml runs on the healthy cluster: its polling
+    clients restart nothing, and the load completes."""
+    name = "during-remediate"
+    root = f"{labnet.SHARED_DIR}/datasets/{name}"
+    os.makedirs(root, exist_ok=True)
+    for i in range(300):
+        with open(f"{root}/img-{i:04d}.bin", "wb") as out:
+            out.write(os.urandom(65536))
+    for path in [root] + [f"{root}/{f}" for f in os.listdir(root)]:
+        os.chmod(path, 0o755 if os.path.isdir(path) else 0o644)
+    pids = {name_: main_pid(name_, "alluxio-worker.service") for name_ in ("lab-worker1", "lab-worker2")}
+    # Our own child, started here and ended (if it must be) by the PID we hold.
+    load = subprocess.Popen([str(VENV_BIN / "ansible-playbook"), "-i", str(INVENTORY), str(PLAYBOOKS / "dataset.yml"),
+                             "-e", f"dataset_name={name}", "-e", f"dataset_ufs={labnet.SHARED_MOUNT}/datasets/{name}",
+                             "-e", f"dataset_k8s_dir={tmp_path}", "-e", "dataset_poll_interval=1"],
+                            cwd=REPO, env=dict(os.environ, **ANSIBLE_ENV), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        time.sleep(5)  # the load's first plays (preflight, the UFS mount) are under way
+        res, _seconds = remediate()
+        assert "healthy: nothing to do" in res.stdout, res.stdout[-3000:]
+        out = load.communicate(timeout=900)[0]
+        assert load.returncode == 0, out[-4000:]
+    finally:
+        if load.poll() is None:
+            load.kill()
+            load.wait()
+        adhoc("alluxio_workers", "alnair.alluxio.fuse_mount", {"mount_point": "/mnt/alluxio-datasets", "state": "absent"})
+    assert {name_: main_pid(name_, "alluxio-worker.service") for name_ in ("lab-worker1", "lab-worker2")} == pids
 
 
 # An operator's `alluxio fs cat` held by a slow reader: a client JVM of the alluxio user that no
@@ -131,21 +177,23 @@ def test_health_names_a_stopped_worker_and_report_only_changes_nothing(data):
     assert data_reads_back(data)
 
 
-KILL = "kill -9 $(systemctl show -p MainPID --value {})"
-# Faults injected together (host, command); each repair path of remediate.yml runs once. Which
-# fault leads to which restart is table-tested in tests/unit (test_remediation_plan_table).
-FAULTS = {
-    "worker side: FUSE JVM killed (stale mount) on one worker, ramdisk unmounted on the other": [
-        ("lab-worker2", f"systemctl kill -s KILL '{FUSE_UNIT}'"),
-        ("lab-worker1", "umount -l /mnt/ramdisk"),
-    ],
-    # The four faults at once (issue 14): the master restarts, and with it everything.
-    "four at once: worker and job worker killed, ramdisk and FUSE gone on the other, master killed": [
-        ("lab-worker1", KILL.format("alluxio-worker.service") + " && " + KILL.format("alluxio-job-worker.service")),
-        ("lab-worker2", "umount -l /mnt/ramdisk && " + f"systemctl kill -s KILL '{FUSE_UNIT}'"),
-        ("lab-master", KILL.format("alluxio-master.service")),
-    ],
-}
+def test_a_hung_fuse_jvm_is_named_by_health_and_mounted_again_by_remediate(data):
+    """The FUSE JVM stopped with SIGSTOP (a long GC pause, a deadlock: "training is stuck"): health.yml
+    names the hung mount quickly, and remediate.yml ends that JVM and mounts again, bounded."""
+    old = main_pid("lab-worker1", FUSE_UNIT)
+    assert on("lab-worker1", f"kill -STOP {old}").returncode == 0
+    try:
+        started = time.monotonic()
+        res = playbook(HEALTH, check=False)
+        health_seconds = time.monotonic() - started
+        assert res.returncode != 0 and "/mnt/alluxio-fuse" in res.stdout and "hung" in res.stdout, res.stdout[-3000:]
+        res, seconds = remediate()  # fails unless the cluster is healthy after it
+    finally:
+        on("lab-worker1", f"kill -CONT {old} 2>/dev/null")
+    assert main_pid("lab-worker1", FUSE_UNIT) != old
+    assert data_reads_back(data)
+    print(f"hung FUSE: health {health_seconds:.1f} s, remediate {seconds:.1f} s")
+    assert health_seconds < 30 and seconds < 120
 
 
 # A training-like reader: a file open under the FUSE mount (the PID is the lab host's own).

@@ -356,3 +356,13 @@ def test_every_jvm_command_line_comes_from_one_place(process, groups, lines):
 def test_an_unknown_process_has_no_command_line():
     with pytest.raises(AnsibleFilterError, match="unknown Alluxio process 'shell'"):
         filters.alluxio_jvm_command("shell", "CP", PATHS, [])
+
+
+@pytest.mark.parametrize("mappings,values", [
+    ([{"fs.s3a.secret.key": "s3cr3t", "alluxio.master.hostname": "m"}], ["s3cr3t"]),
+    ([{"aws.accessKeyId": "AKIA", "s3a.secretKey": "x"}, {"MY_TOKEN": "t", "JAVA_HOME": "/usr"}], ["AKIA", "x", "t"]),
+    ([{"db.password": "", "oss.credential": None, "a": "b"}], []),
+    ([{"x.PASSWD": 5}, None], ["5"]),
+])
+def test_the_values_that_can_hold_a_credential(mappings, values):
+    assert filters.alluxio_secret_values(*mappings) == values

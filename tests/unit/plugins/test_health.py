@@ -104,9 +104,14 @@ def test_remediation_plan_for_a_dead_master_restarts_everything_and_a_healthy_cl
 
 
 def test_phase_times():
-    from ansible_collections.alnair.alluxio.plugins.filter.alluxio import alluxio_phase_times
-    marks = [{"phase": "health before", "at": 100.0}, {"phase": "plan", "at": 103.5}, {"phase": "end", "at": 110.25}]
-    assert alluxio_phase_times(marks) == ["health before: 3.5 s", "plan: 6.8 s"]
+    from ansible_collections.alnair.alluxio.plugins.callback.phases import phase_lines
+    marks = [("health before", 100.0, False), ("plan", 103.5, False), (None, 110.3, False), ("stop workers", 111.0, True),
+             ("FUSE", 111.0, False)]
+    assert phase_lines(marks, 120.0) == ["  health before: 3.5 s", "  plan: 6.8 s", "  FUSE: 9.0 s",
+                                         "  skipped (no hosts): stop workers"]
+    rolling = [("restart one at a time", 0.0, False), ("restart one at a time", 16.0, False), ("after", 33.0, False)]
+    assert phase_lines(rolling, 35.0) == ["  restart one at a time (batch 1): 16.0 s", "  restart one at a time (batch 2): 17.0 s",
+                                          "  after: 2.0 s"]
 
 
 def test_remediation_plan_rolling_limit_and_unintended():
