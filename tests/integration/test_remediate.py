@@ -301,7 +301,7 @@ def test_rolling_restart_keeps_a_worker_serving(data):
     with live_worker_samples() as samples:
         res, _seconds = remediate("-e", "alluxio_remediate_restart=true", "-e", "alluxio_remediate_rolling=true")
     # Workers restarted one batch each; the master (healthy) kept running.
-    assert res.stdout.count("PLAY [Restart the workers (one at a time in rolling mode)]") == 2
+    assert res.stdout.count("PLAY [Restart the workers one at a time (alluxio_remediate_rolling)]") == 2
     assert main_pid("lab-master", "alluxio-master.service") == master
     assert all(main_pid(name, "alluxio-worker.service") not in (pid, "0") for name, pid in workers.items())
     assert samples and min(samples) >= 1, samples
