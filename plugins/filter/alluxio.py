@@ -15,7 +15,7 @@ from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_checks impo
     fuse_mount_problems, mount_options, path_problem, secret_values)
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import fuse_unit_name, systemd_escape_path
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_model import (
-    MASTER_RPC_PORT, fuse_jvm_sizing, jvm_command_lines, process_model)
+    MASTER_RPC_PORT, fuse_jvm_sizing, jvm_command_lines, jvm_size_mib, process_model)
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, format_size, parse_size
 
 VERSION_RE = re.compile(r"^2\.\d+\.\d+$")
@@ -23,7 +23,6 @@ SHA256_RE = re.compile(r"^[0-9a-fA-F]{64}$")
 PATH_VARIABLES = ("alluxio_install_root", "alluxio_conf_dir", "alluxio_log_dir", "alluxio_data_dir",
                   "alluxio_journal_dir", "alluxio_ramdisk_path")
 # JVM memory sizes as -Xmx and -XX:MaxDirectMemorySize take them: digits and one unit letter.
-JVM_SIZE_RE = re.compile(r"^[1-9][0-9]{0,6}[kKmMgGtT]?$", re.ASCII)
 HEAP_VARIABLES = ("alluxio_master_heap", "alluxio_job_master_heap", "alluxio_worker_heap", "alluxio_worker_direct_memory",
                   "alluxio_job_worker_heap", "alluxio_proxy_heap", "alluxio_fuse_heap", "alluxio_fuse_direct_memory")
 # Sized from the host when "auto" (the fuse role's defaults): heap, then direct memory.
@@ -162,7 +161,7 @@ def alluxio_preflight(hostvars, groups, defaults=None, masters_group="alluxio_ma
             value = _inventory_var(hostvars, host, name, None)
             if name in AUTO_SIZED and value == "auto":
                 continue
-            if value is not None and not JVM_SIZE_RE.match(str(value)):
+            if value is not None and not _is_jvm_size(value):
                 problems.append("%s: %s %r is not a JVM size like 512m or 8g" % (host, name, value))
         problems += port_problems(host, dict((name, _hostvar(hostvars, host, name)) for name in
                                              (MASTER_PORT_VARIABLES if host in masters else ())
@@ -369,6 +368,15 @@ def alluxio_expected_workers(hostvars, workers, default_size):
         size = host_vars["alluxio_worker_mem_size"] if "alluxio_worker_mem_size" in host_vars else default_size
         expected[name] = alluxio_bytes(size)
     return expected
+
+
+def _is_jvm_size(value):
+    """A JVM size like 512m or 8g (the process model's one parser)."""
+    try:
+        jvm_size_mib(value)
+    except ValueError:
+        return False
+    return True
 
 
 def problems_for(problems, host, *names):
