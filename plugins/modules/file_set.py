@@ -84,6 +84,11 @@ notes:
     before it stay applied.
   - In check mode an owner or group that does not exist yet (the play would create it first) counts
     as a change instead of an error.
+  - Contents are written to a private (0600) temporary file in the destination directory, flushed to
+    disk, given its mode (and an existing file's owner) and only then renamed over the destination. AnsibleModule's
+    atomic_move is not used here on purpose, it creates a new destination with the default mode
+    before the module could restrict it, a moment in which a file holding credentials would be
+    readable by every local user.
 """
 
 EXAMPLES = r"""

@@ -158,6 +158,7 @@ unit:
 """
 
 import os
+import tempfile
 import time
 
 from ansible.module_utils.basic import AnsibleModule
@@ -293,11 +294,13 @@ class FuseMount(object):
         directory = os.path.dirname(self.env_file)
         if not os.path.isdir(directory):
             os.makedirs(directory, 0o755)
-        temp = self.env_file + ".tmp"
-        with open(temp, "w") as handle:
-            handle.write(content)
+        # A unique temporary file beside the drop-in, moved over it by AnsibleModule (which keeps
+        # the SELinux context and falls back safely across file systems).
+        handle, temp = tempfile.mkstemp(dir=directory, prefix=".alluxio-fuse-", suffix=".conf")
+        with os.fdopen(handle, "w") as stream:
+            stream.write(content)
         os.chmod(temp, 0o644)
-        os.rename(temp, self.env_file)
+        self.module.atomic_move(temp, self.env_file)
         self.systemctl("daemon-reload", check_rc=True)
 
     def remove_env(self):
