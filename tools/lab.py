@@ -436,7 +436,9 @@ def launch(name: str) -> int:
             "systemd-nspawn", "--quiet", "--keep-unit", "--register=no", "--boot",
             "-M", name, "-D", str(root), f"--network-namespace-path=/run/netns/{name}",
             "--resolv-conf=off", "--timezone=off", "--bind=/dev/fuse:/dev/fuse-machine", f"--bind={SHARED_DIR}:{SHARED_MOUNT}",
-            "--console=read-only"],
+            # Its own network namespace: CAP_NET_ADMIN there is what a bare-metal host's root has
+            # (the collection's firewall loads nftables rules), and reaches no other host's network.
+            "--capability=CAP_NET_ADMIN", "--console=read-only"],
             stdin=subprocess.DEVNULL)
         (host_dir(name) / "nspawn.json").write_text(json.dumps(record_process(child.pid)))
         rc = child.wait()
@@ -500,6 +502,9 @@ def write_inventory(state: dict, path: Path) -> None:
         f"    ansible_ssh_common_args: {' '.join(SSH_OPTIONS)}",
         "    ansible_python_interpreter: /usr/bin/python3",
         f"    alnair_lab_release: {state['release']}",
+        # The controller, seen from the hosts (the lab bridge): the tests read the master's REST API
+        # from it, as a monitoring host would (group_vars admit it through the firewall).
+        f"    alnair_lab_controller: {GATEWAY}",
     ]
     if len(names) == 1:
         lines.append("    alluxio_master_is_worker: true")

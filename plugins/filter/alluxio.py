@@ -9,13 +9,16 @@ __metaclass__ = type
 
 import os
 import re
+import socket
 
 from ansible.errors import AnsibleFilterError
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_checks import (
     fuse_mount_problems, mount_options, path_problem, secret_values)
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import fuse_unit_name, systemd_escape_path
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_model import (
-    MASTER_RPC_PORT, fuse_jvm_sizing, jvm_command_lines, jvm_size_mib, process_model)
+    BIND_HOST_PROPERTIES, MASTER_RPC_PORT, fuse_jvm_sizing, jvm_command_lines, jvm_size_mib, process_model)
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_network import (
+    allowed_sources, bind_address, bind_problems, ip_literal, listen_ports, parse_networks)
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, format_size, parse_size
 
 VERSION_RE = re.compile(r"^2\.\d+\.\d+$")
@@ -180,7 +183,14 @@ def alluxio_preflight(hostvars, groups, defaults=None, masters_group="alluxio_ma
                     *[_hostvar(hostvars, host, name) for name in AUTO_SIZED])["problems"]]
         problems += derived_property_problems(host, _hostvar(hostvars, host, "alluxio_site_properties", {}),
                                               _hostvar(hostvars, host, "alluxio_site_properties_override", []),
-                                              derived_properties or {})
+                                              dict(derived_properties or {}, **BIND_PROPERTIES_DERIVED))
+        problems += network_problems(host, _hostvar(hostvars, host, "alluxio_bind_address", ""),
+                                     _inventory_var(hostvars, host, "ansible_host", ""),
+                                     (_hostvar(hostvars, host, "alluxio_host") or {}).get("addresses"),
+                                     _hostvar(hostvars, host, "alluxio_firewall", True),
+                                     _hostvar(hostvars, host, "alluxio_client_networks", []),
+                                     _inventory_var(hostvars, host, "ansible_port", 22),
+                                     _hostvar(hostvars, host, "alluxio_site_properties", {}))
         if host in workers and not problems_for(problems, host, "alluxio_worker_mem_size", "alluxio_memory_reserve"):
             # alnair.alluxio.host_facts reads it; gathered facts do too.
             memtotal_mb = (_hostvar(hostvars, host, "alluxio_host") or {}).get("memtotal_mb")
@@ -196,6 +206,66 @@ def alluxio_preflight(hostvars, groups, defaults=None, masters_group="alluxio_ma
                                     % (host, _hostvar(hostvars, host, "alluxio_worker_mem_size"), memtotal_mb,
                                        _hostvar(hostvars, host, "alluxio_memory_reserve")))
     return problems
+
+
+BIND_PROPERTIES_DERIVED = dict((key, "alluxio_bind_address") for key in BIND_HOST_PROPERTIES)
+
+
+def network_problems(host, configured_bind, ansible_host, addresses, firewall, client_networks, ssh_port, site_properties):
+    """The bind address must be one of the host's (when read), alluxio_firewall a boolean, the
+    client networks addresses or CIDRs, and SSH never on a port the firewall guards."""
+    problems = bind_problems(host, bind_address(configured_bind, ansible_host, host),
+                             addresses if isinstance(addresses, list) else None)
+    if not isinstance(firewall, bool) and str(firewall).lower() not in ("true", "false", "yes", "no"):
+        problems.append("%s: alluxio_firewall must be true or false, got %r" % (host, firewall))
+    problems += ["%s: alluxio_client_networks: %s" % (host, why) for why in parse_networks(client_networks)[1]]
+    try:
+        ssh_port = int(ssh_port)
+    except (TypeError, ValueError):
+        ssh_port = None
+    if ssh_port in listen_ports(site_properties if isinstance(site_properties, dict) else {}):
+        problems.append("%s: ansible_port %d is one of Alluxio's ports: move SSH or the Alluxio port (the firewall "
+                        "admits Alluxio's ports only from the cluster)" % (host, ssh_port))
+    return problems
+
+
+def alluxio_bind_address(configured, ansible_host, inventory_hostname):
+    """The address a host's Alluxio servers bind to (alluxio_bind_address, else ansible_host, else
+    the inventory name): the common role's _alluxio_bind_address."""
+    return bind_address(configured, ansible_host, inventory_hostname)
+
+
+def alluxio_bind_properties(address):
+    """Every bind-host property of Alluxio 2.9 set to address (configure writes them)."""
+    return dict((key, address) for key in BIND_HOST_PROPERTIES)
+
+
+def alluxio_firewall_sources(hostvars, hosts, client_networks=()):
+    """What the firewall admits: every address of the cluster's hosts (host_facts' addresses; for a
+    host not read in this run, ansible_host when it is an address, else what its name resolves to
+    here) and the client networks. A host whose addresses cannot be told stops the play: admitting
+    too little would cut the cluster apart."""
+    addresses = []
+    for host in hosts:
+        found = (hostvars.get(host, {}).get("alluxio_host") or {}).get("addresses")
+        ansible_host = hostvars.get(host, {}).get("ansible_host") or host
+        if ip_literal(ansible_host) is not None:
+            addresses.append(str(ansible_host))
+        if isinstance(found, list) and found:
+            addresses += found
+        elif ip_literal(ansible_host) is None:
+            try:
+                addresses += sorted(set(info[4][0] for info in socket.getaddrinfo(ansible_host, None, 0, socket.SOCK_STREAM)))
+            except socket.gaierror as exc:
+                raise AnsibleFilterError("cannot tell the addresses of %s (not read in this run, %s does not resolve here: %s): "
+                                         "run without --limit, or set its ansible_host to its address" % (host, ansible_host, exc))
+    v4, v6 = allowed_sources(addresses, client_networks)
+    return v4 + v6
+
+
+def alluxio_listen_ports(site_properties=None):
+    """The TCP ports Alluxio's servers listen on, with the final alluxio-site.properties' moves."""
+    return listen_ports(site_properties)
 
 
 def account_problems(host, found, user, group, uid, gid):
@@ -255,7 +325,7 @@ def fuse_mounts_problems(host, mounts, default_options, libfuse_version, profile
         if not isinstance(mount, dict) or "mount_point" not in mount:
             problems.append("%s must be a dict with a mount_point, got %r" % (where, mount))
             continue
-        known = ["mount_point", "alluxio_path", "options", "profile", "jvm_options", "state", "allow_non_empty"]
+        known = ["mount_point", "alluxio_path", "options", "profile", "read_only", "jvm_options", "state", "allow_non_empty"]
         unknown = sorted(set(mount) - set(known))
         if unknown:
             problems.append("%s has unknown keys %s" % (where, ", ".join(unknown)))
@@ -586,4 +656,8 @@ class FilterModule(object):
             "alluxio_training_mounts": alluxio_training_mounts,
             "alluxio_training_targets": alluxio_training_targets,
             "alluxio_process_model": alluxio_process_model,
+            "alluxio_bind_address": alluxio_bind_address,
+            "alluxio_bind_properties": alluxio_bind_properties,
+            "alluxio_firewall_sources": alluxio_firewall_sources,
+            "alluxio_listen_ports": alluxio_listen_ports,
         }

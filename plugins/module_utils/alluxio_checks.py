@@ -85,16 +85,28 @@ DEFAULT_FUSE_PROFILE = "writable"
 
 def mount_options(mount, profiles, default_options):
     """The options a FUSE mount item gets: its own options, else its profile's (alluxio_fuse_profiles),
-    else alluxio_fuse_default_options (the writable profile). An unknown profile raises ValueError."""
+    else alluxio_fuse_default_options (the writable profile); read_only: true adds ro to them (the
+    kernel then refuses every change, to root too), read_only: false refuses options with ro. An
+    unknown profile or a read_only that is not a boolean raises ValueError."""
+    read_only = mount.get("read_only")
+    if read_only is not None and not isinstance(read_only, bool):
+        raise ValueError("read_only must be true or false, got %r" % (read_only,))
     if "options" in mount:
-        return mount["options"]
-    profile = mount.get("profile", DEFAULT_FUSE_PROFILE)
-    if profile in (profiles or {}):
-        return profiles[profile]
-    if profile == DEFAULT_FUSE_PROFILE:
-        return default_options
-    raise ValueError("profile %r is not one of alluxio_fuse_profiles (%s)"
-                     % (profile, ", ".join(sorted(set(profiles or {}) | set([DEFAULT_FUSE_PROFILE])))))
+        options = mount["options"]
+    else:
+        profile = mount.get("profile", DEFAULT_FUSE_PROFILE)
+        if profile in (profiles or {}):
+            options = profiles[profile]
+        elif profile == DEFAULT_FUSE_PROFILE:
+            options = default_options
+        else:
+            raise ValueError("profile %r is not one of alluxio_fuse_profiles (%s)"
+                             % (profile, ", ".join(sorted(set(profiles or {}) | set([DEFAULT_FUSE_PROFILE])))))
+    if read_only and "ro" not in options:
+        return list(options) + ["ro"]
+    if read_only is False and "ro" in options:
+        raise ValueError("read_only is false, but its options have ro (a read-only mount)")
+    return options
 
 
 def put_back_refusal(mount_point, roots, mounted, owned_by_user):

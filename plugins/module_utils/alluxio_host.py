@@ -9,6 +9,8 @@ __metaclass__ = type
 
 import errno
 import grp
+import ipaddress
+import json
 import os
 import posixpath
 import pwd
@@ -77,6 +79,22 @@ def parse_dpkg(text, wanted):
     return versions
 
 
+# Exit status of `timeout` when the command ran out of time (it then ended the command's process group).
+TIMED_OUT = 124
+
+
+# Seconds a systemctl start, stop or reload may take here (a unit's own TimeoutStopSec is shorter).
+SYSTEMCTL_TIMEOUT = 120
+# Seconds a lazy unmount or a journal read may take (neither touches the mounted file system).
+QUICK_TIMEOUT = 10
+
+
+def bounded(command, seconds, grace=5):
+    """command run under coreutils timeout: TERM to its whole process group after seconds, KILL
+    grace seconds later if it is still there. Nothing a module starts can then hang a play."""
+    return ["timeout", "--kill-after=%d" % grace, str(int(seconds))] + list(command)
+
+
 class HostError(Exception):
     """A host tool (systemctl) that failed; its message says which and why."""
 
@@ -106,7 +124,9 @@ def systemctl_show(run_command, units):
     units = list(units)
     if not units:
         return {}
-    rc, out, err = run_command(["systemctl", "show", "--property=Id," + ",".join(p for p, _k in UNIT_PROPERTIES)] + units)
+    rc, out, err = run_command(bounded(["systemctl", "show", "--property=Id," + ",".join(p for p, _k in UNIT_PROPERTIES)] + units, 30))
+    if rc == TIMED_OUT:
+        raise HostError("systemctl show %s did not answer within 30 s (is systemd busy?)" % " ".join(units))
     if rc != 0:
         raise HostError("systemctl show failed: %s" % (err or out).strip())
     shown = parse_systemctl_show(out)
@@ -212,15 +232,39 @@ def processes_using(mount_points, proc="/proc", exclude_pids=()):
     return found
 
 
-def listening_ports(proc_net_texts):
-    """TCP ports in LISTEN state (0A) in the text of /proc/net/tcp and /proc/net/tcp6."""
-    ports = set()
+def global_addresses(ip_json):
+    """The addresses in the output of `ip -json address show scope global`, in its order."""
+    try:
+        interfaces = json.loads(ip_json or "[]")
+    except ValueError:
+        return []
+    return [info["local"] for interface in interfaces if isinstance(interface, dict)
+            for info in interface.get("addr_info") or [] if info.get("local")]
+
+
+def _proc_net_address(hex_address):
+    """An address of /proc/net/tcp (4 or 16 bytes, each 32-bit word in host order) as text."""
+    raw = bytearray.fromhex(hex_address)
+    swapped = bytes(bytearray(b for i in range(0, len(raw), 4) for b in reversed(raw[i:i + 4])))
+    return str(ipaddress.ip_address(swapped))
+
+
+def listening_addresses(proc_net_texts):
+    """{port: [address, ...]} of the TCP sockets in LISTEN state (0A) in the text of
+    /proc/net/tcp and /proc/net/tcp6 (0.0.0.0 and :: are every address of the host)."""
+    found = {}
     for text in proc_net_texts:
         for line in text.splitlines()[1:]:
             fields = line.split()
             if len(fields) > 3 and fields[3] == "0A":
-                ports.add(int(fields[1].rsplit(":", 1)[1], 16))
-    return ports
+                address, port = fields[1].rsplit(":", 1)
+                found.setdefault(int(port, 16), set()).add(_proc_net_address(address))
+    return dict((port, sorted(addresses)) for port, addresses in found.items())
+
+
+def listening_ports(proc_net_texts):
+    """TCP ports in LISTEN state in the text of /proc/net/tcp and /proc/net/tcp6."""
+    return set(listening_addresses(proc_net_texts))
 
 
 def alluxio_main_class(argv):

@@ -35,6 +35,40 @@ MASTER_WEB_PORT = 19999
 PROXY_WEB_PORT = 39999
 # What a module run on the master itself asks when it is given no URL (the master's web port).
 LOCAL_MASTER_URL = "http://localhost:%d" % MASTER_WEB_PORT
+# Every TCP port an Alluxio 2.9 server process can listen on, by property, with its default. The
+# collection's firewall admits them only from the cluster's hosts (alluxio_site_properties may
+# move one: listen_ports reads the final properties).
+LISTEN_PORT_PROPERTIES = {
+    "alluxio.master.rpc.port": MASTER_RPC_PORT,
+    "alluxio.master.web.port": MASTER_WEB_PORT,
+    "alluxio.master.embedded.journal.port": 19200,
+    "alluxio.job.master.rpc.port": 20001,
+    "alluxio.job.master.web.port": 20002,
+    "alluxio.job.master.embedded.journal.port": 20003,
+    "alluxio.worker.rpc.port": 29999,
+    "alluxio.worker.web.port": 30000,
+    "alluxio.job.worker.rpc.port": 30001,
+    "alluxio.job.worker.data.port": 30002,
+    "alluxio.job.worker.web.port": 30003,
+    "alluxio.proxy.web.port": PROXY_WEB_PORT,
+    "alluxio.logserver.port": 45600,
+    "alluxio.fuse.web.port": 49999,
+}
+# The address each server binds its listeners to (Alluxio 2.9's bind-host properties; default
+# 0.0.0.0, every address of the host). The embedded journal ports have none in 2.9: they listen
+# on every address whatever these say (seen on the lab), and only the firewall guards them.
+BIND_HOST_PROPERTIES = (
+    "alluxio.master.bind.host",
+    "alluxio.master.web.bind.host",
+    "alluxio.job.master.bind.host",
+    "alluxio.job.master.web.bind.host",
+    "alluxio.worker.bind.host",
+    "alluxio.worker.web.bind.host",
+    "alluxio.job.worker.bind.host",
+    "alluxio.job.worker.web.bind.host",
+    "alluxio.proxy.web.bind.host",
+    "alluxio.fuse.web.bind.host",
+)
 
 
 def jvm_command_lines(process, java, class_path, home, conf_dir, log_dir, option_groups=()):

@@ -9,25 +9,48 @@ __metaclass__ = type
 
 import json
 import os
+import re
+
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import TIMED_OUT, bounded
 
 DEFAULT_HOME = "/opt/alluxio/current"
 # Alluxio's superuser is the user its master runs as; root is an ordinary Alluxio user.
 DEFAULT_USER = "alluxio"
+# Seconds one CLI call may take: every call the modules make answers in a few seconds when the
+# master does (a decommission passes its own --wait plus this).
+CLI_TIMEOUT = 120
 
 
 class ShellError(Exception):
     pass
 
 
-def alluxio(module, home, args, check=True, user=DEFAULT_USER):
-    """Run `bin/alluxio ARGS...` as user (one JVM, about 2 s). Returns (rc, stdout, stderr)."""
+_DURATION_UNITS = {"ms": 0.001, "s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hr": 3600, "d": 86400, "day": 86400}
+_DURATION_RE = re.compile(r"^\s*(\d+)\s*([a-z]*)\s*$")
+
+
+def duration_seconds(text):
+    """Seconds of an Alluxio duration (5m, 30s, 1h, 500ms; a bare number is milliseconds, as Alluxio
+    reads it). ValueError when it is not one."""
+    match = _DURATION_RE.match(str(text).lower())
+    if not match or match.group(2) not in _DURATION_UNITS and match.group(2):
+        raise ValueError("%r is not an Alluxio duration like 30s or 5m" % (text,))
+    return int(match.group(1)) * (_DURATION_UNITS[match.group(2)] if match.group(2) else 0.001)
+
+
+def alluxio(module, home, args, check=True, user=DEFAULT_USER, timeout=CLI_TIMEOUT):
+    """Run `bin/alluxio ARGS...` as user (one JVM, about 2 s), ended after timeout seconds (a
+    master that does not answer makes the CLI retry for minutes). Returns (rc, stdout, stderr);
+    ShellError when it ran out of time, whatever check says."""
     shell = os.path.join(home, "bin", "alluxio")
     if not os.path.exists(shell):
         raise ShellError("%s does not exist: is Alluxio installed at alluxio_home %s?" % (shell, home))
-    command = [shell] + list(args)
+    command = bounded([shell] + list(args), timeout)
     if user and os.geteuid() == 0 and user != "root":
         command = ["runuser", "-u", user, "--"] + command
     rc, out, err = module.run_command(command, cwd="/")
+    if rc == TIMED_OUT:
+        raise ShellError("alluxio %s did not finish within %d s and was ended (does the master answer?)" % (" ".join(args), timeout))
     if check and rc != 0:
         raise ShellError("alluxio %s failed (rc %d): %s" % (" ".join(args), rc, reason(out + "\n" + err)))
     return rc, out, err

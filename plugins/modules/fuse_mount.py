@@ -165,8 +165,8 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_checks import fuse_mount_problems
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_shell import DEFAULT_HOME, ShellError, is_directory
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import (
-    ALLUXIO_FUSE_FSTYPE, FUSE_UNIT_TEMPLATE, HostError, fuse_process_args, fuse_unit_name, fuse_user_allow_other, mount_at,
-    parse_mountinfo, passwd_entry, path_responds, read_text, systemctl_show)
+    ALLUXIO_FUSE_FSTYPE, FUSE_UNIT_TEMPLATE, QUICK_TIMEOUT, SYSTEMCTL_TIMEOUT, HostError, bounded, fuse_process_args, fuse_unit_name,
+    fuse_user_allow_other, mount_at, parse_mountinfo, passwd_entry, path_responds, read_text, systemctl_show)
 
 UNIT_DIR = "/etc/systemd/system"
 LIB_DIRS = ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/lib64", "/lib"]
@@ -236,7 +236,7 @@ class FuseMount(object):
     # -- reading -----------------------------------------------------------------------------------
 
     def systemctl(self, *args, **kwargs):
-        return self.module.run_command(["systemctl"] + list(args), check_rc=kwargs.get("check_rc", False))
+        return self.module.run_command(bounded(["systemctl"] + list(args), SYSTEMCTL_TIMEOUT), check_rc=kwargs.get("check_rc", False))
 
     def unit_state(self):
         """{active, enabled, load, user, main_pid} of the mount's unit."""
@@ -286,7 +286,7 @@ class FuseMount(object):
                             % self.params["alluxio_path"])
 
     def lazy_unmount(self):
-        rc, out, err = self.module.run_command(["umount", "-l", "--", self.mount_point])
+        rc, out, err = self.module.run_command(bounded(["umount", "-l", "--", self.mount_point], QUICK_TIMEOUT))
         if rc != 0 and self.mount() is not None:
             raise FuseError("could not unmount the stale mount at %s: %s" % (self.mount_point, err.strip()))
 
@@ -354,7 +354,7 @@ class FuseMount(object):
         return unit
 
     def journal(self):
-        rc, out, err = self.module.run_command(["journalctl", "--no-pager", "-n", "25", "-u", self.unit])
+        rc, out, err = self.module.run_command(bounded(["journalctl", "--no-pager", "-n", "25", "-u", self.unit], QUICK_TIMEOUT))
         return out.strip()
 
     def give_up(self, new_mount):
@@ -362,7 +362,7 @@ class FuseMount(object):
         journal = self.journal()
         self.systemctl("stop", self.unit)
         if self.mount() is not None:
-            self.module.run_command(["umount", "-l", "--", self.mount_point])
+            self.module.run_command(bounded(["umount", "-l", "--", self.mount_point], QUICK_TIMEOUT))
         if new_mount:
             self.systemctl("disable", self.unit)
             if os.path.exists(self.env_file):

@@ -93,6 +93,13 @@ ansible_facts:
         clock_ms:
           description: The host's clock, in milliseconds since the epoch, when it was read.
           type: int
+        addresses:
+          description:
+            - The host's global IPv4 and IPv6 addresses (C(ip address show scope global)); the
+              firewall admits Alluxio's ports from every address of every cluster host. Empty
+              when C(ip) is missing.
+          type: list
+          elements: str
         mounts:
           description: One entry per line of /proc/self/mountinfo.
           type: list
@@ -134,6 +141,7 @@ ansible_facts:
       distribution_release: bookworm
       fuse_user_allow_other: true
       clock_ms: 1795532153517
+      addresses: [198.51.100.12]
       packages: {libfuse2: 2.9.9-6+b1}
       units: {alluxio-worker.service: {active: active, enabled: enabled}}
       users: {alluxio: {uid: 999, gid: 999, home: /var/lib/alluxio, shell: /usr/sbin/nologin}}
@@ -147,7 +155,7 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import (
-    HostError, fuse_user_allow_other, group_entry, memtotal_mb, os_release_codename, parse_dpkg, parse_mountinfo, passwd_entry,
+    HostError, fuse_user_allow_other, global_addresses, group_entry, memtotal_mb, os_release_codename, parse_dpkg, parse_mountinfo, passwd_entry,
     read_text, systemctl_show)
 
 
@@ -192,6 +200,7 @@ def main():
         "distribution_release": os_release_codename(read_text("/etc/os-release")),
         "fuse_user_allow_other": fuse_user_allow_other(read_text("/etc/fuse.conf")),
         "clock_ms": int(time.time() * 1000),
+        "addresses": [],
         "mounts": parse_mountinfo(read_text("/proc/self/mountinfo")),
         "users": dict((name, user_entry(name)) for name in params["users"]),
         "groups": dict((name, group_gid(name)) for name in params["groups"]),
@@ -199,6 +208,10 @@ def main():
         "packages": {},
         "units": {},
     }
+    ip = module.get_bin_path("ip")
+    if ip:
+        rc, out, err = module.run_command(["timeout", "10", ip, "-json", "address", "show", "scope", "global"])
+        facts["addresses"] = global_addresses(out) if rc == 0 else []
     if params["packages"]:
         dpkg = module.get_bin_path("dpkg-query")
         if dpkg:

@@ -69,6 +69,19 @@ options:
     description: Path to the free space its file system must have (an Alluxio size).
     type: dict
     default: {}
+  listen_address:
+    description:
+      - The address the Alluxio servers were told to bind to (C(alluxio_bind_address)). A port of I(ports)
+        that listens on every address (C(0.0.0.0) or C(::)) while this is one address is a C(exposure)
+        check that fails (a process still running with an old configuration). Unset, not checked.
+    type: str
+  firewall:
+    description:
+      - Whether the collection's nftables table (C(inet alnair_alluxio), M(alnair.alluxio.port_firewall))
+        must be loaded; a missing table is a C(firewall) check that fails (Alluxio's ports are then open to
+        every host that can route to this one).
+    type: bool
+    default: false
   master_url:
     description:
       - The master's web URL. When a FUSE mount's stat hangs, the master is asked (3 s) whether it answers,
@@ -119,7 +132,8 @@ checks:
   description:
     - One typed record per check, in the order above.
     - C(kind) is one of C(service), C(server_jvm), C(port), C(fuse), C(ramdisk), C(space), C(user), C(clients),
-      C(fuse_claim) (a FUSE process whose mount point a repair must not take, reported only);
+      C(fuse_claim) (a FUSE process whose mount point a repair must not take, reported only), C(exposure) (a port
+      listening on every address instead of I(listen_address)), C(firewall) (the collection's table not loaded);
       C(target) the unit, main class, port, mount point or path checked; a C(fuse) check also has C(hung)
       (its stat did not return in time); C(remedy) what repairs a failed
       check (C(restart_processes), C(remount_fuse), C(report) when no restart helps; C(none) when it is ok);
@@ -174,20 +188,24 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import (
-    ALLUXIO_FUSE_FSTYPE, alluxio_jvms, fuse_jvm_args, fuse_unit_name, listening_ports, mount_at,
+    ALLUXIO_FUSE_FSTYPE, alluxio_jvms, fuse_jvm_args, fuse_unit_name, listening_addresses, mount_at,
     HostError, mount_size_bytes, parse_mountinfo, passwd_entry, probe_path, processes_using, read_text, systemctl_show)
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_checks import put_back_refusal
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_cluster import fetch_master_info
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_network import FIREWALL_FAMILY, FIREWALL_TABLE, WILDCARD_ADDRESSES
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, format_size, parse_size
 
 
 # What each kind of check is called in the table, and what repairs it when it fails:
 # restart_processes (the host's Alluxio processes restart), remount_fuse, or report (no restart helps).
 LABELS = {"service": "service", "server_jvm": "JVM", "port": "port", "fuse": "FUSE", "ramdisk": "ramdisk",
-          "space": "free space", "user": "user", "clients": "clients running:", "fuse_claim": "FUSE claim"}
+          "space": "free space", "user": "user", "clients": "clients running:", "fuse_claim": "FUSE claim",
+          "exposure": "exposed port", "firewall": "firewall"}
+# An exposed port or a missing firewall is a security finding, not a broken service: restarting
+# would not fix it (site.yml does), so it is reported.
 REMEDIES = {"service": "restart_processes", "server_jvm": "restart_processes", "port": "restart_processes",
             "fuse": "remount_fuse", "ramdisk": "restart_processes", "space": "report", "user": "report",
-            "clients": "none", "fuse_claim": "report"}
+            "clients": "none", "fuse_claim": "report", "exposure": "report", "firewall": "report"}
 
 
 def master_answers(master_url, timeout=3, quickly=1.0):
@@ -256,10 +274,27 @@ class Health(object):
             self.add("clients", str(len(clients)), True, ", ".join("%s pid %d" % (j["main_class"], j["pid"]) for j in clients))
         return jvms
 
-    def ports(self, ports):
-        listening = listening_ports([read_text("/proc/net/tcp"), read_text("/proc/net/tcp6")])
+    def ports(self, ports, listen_address=None):
+        listening = listening_addresses([read_text("/proc/net/tcp"), read_text("/proc/net/tcp6")])
         for port in ports:
             self.add("port", str(port), port in listening, "listening" if port in listening else "nothing listens")
+        if listen_address and listen_address not in WILDCARD_ADDRESSES:
+            for port in ports:
+                everywhere = [a for a in listening.get(port, []) if a in WILDCARD_ADDRESSES]
+                if everywhere:
+                    self.add("exposure", str(port), False, "listens on every address (%s), not only on %s: run playbooks/site.yml"
+                             % (everywhere[0], listen_address))
+
+    def firewall(self):
+        """The collection's nftables table must be loaded."""
+        nft = self.module.get_bin_path("nft")
+        target = "%s %s" % (FIREWALL_FAMILY, FIREWALL_TABLE)
+        if not nft:
+            self.add("firewall", target, False, "nft is not installed: Alluxio's ports are open to every host; run playbooks/site.yml")
+            return
+        rc, out, err = self.module.run_command(["timeout", "5", nft, "list", "table", FIREWALL_FAMILY, FIREWALL_TABLE])
+        self.add("firewall", target, rc == 0, "loaded" if rc == 0 else
+                 "not loaded: Alluxio's ports are open to every host; run playbooks/site.yml")
 
     def fuse(self, mount_points, mounts):
         # Whether the master answers is needed only when a mount hangs; asked beside the first
@@ -333,6 +368,8 @@ def main():
             stat_timeout=dict(type="int", default=5),
             fuse_mount_roots=dict(type="list", elements="str", default=["/mnt"]),
             master_url=dict(type="str"),
+            listen_address=dict(type="str"),
+            firewall=dict(type="bool", default=False),
         ),
         required_together=[("ramdisk_path", "ramdisk_size")],
         supports_check_mode=True,
@@ -352,7 +389,9 @@ def main():
     else:
         fuse_units = dict((mp, fuse_unit_name(mp)) for mp in params["fuse_mounts"])
         jvms = health.services(params["services"], fuse_units, uid, params["server_main_classes"])
-    health.ports(params["ports"])
+    health.ports(params["ports"], params["listen_address"])
+    if params["firewall"]:
+        health.firewall()
     mounts = parse_mountinfo(read_text("/proc/self/mountinfo"))
     for found in health.fuse_in_place:
         # What a repair needs to tell a real mount from a forged command line: is an Alluxio FUSE

@@ -71,7 +71,7 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import (
-    HostError, alluxio_jvms, passwd_entry, process_start_ticks, systemctl_show)
+    QUICK_TIMEOUT, HostError, alluxio_jvms, bounded, passwd_entry, process_start_ticks, systemctl_show)
 
 
 def same(jvm):
@@ -80,7 +80,8 @@ def same(jvm):
 
 def unit_main_pids(module):
     """MainPID of every active systemd service."""
-    rc, out, err = module.run_command(["systemctl", "list-units", "--type=service", "--state=active", "--no-legend", "--plain"])
+    rc, out, err = module.run_command(bounded(["systemctl", "list-units", "--type=service", "--state=active", "--no-legend", "--plain"],
+                                              QUICK_TIMEOUT))
     if rc != 0:
         module.fail_json(msg="systemctl list-units failed: %s" % (err or out).strip())
     units = [line.split()[0] for line in out.splitlines() if line.strip()]

@@ -83,7 +83,7 @@ output:
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_model import LOCAL_MASTER_URL
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_cluster import fetch_master_info
-from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_shell import ShellError, alluxio
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_shell import CLI_TIMEOUT, ShellError, alluxio, duration_seconds
 
 # decommissionWorker's return codes after which the workers are out and safe to stop:
 # 0 (decommissioned and idle) and 10 (decommissioned, some lost contact while it waited).
@@ -110,6 +110,10 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
+    try:
+        wait_seconds = duration_seconds(params["wait"])
+    except ValueError as exc:
+        module.fail_json(msg="wait: %s" % exc)
     master_url = params["master_url"] or LOCAL_MASTER_URL
     before = live_workers(module, master_url)
     todo = [w for w in params["workers"] if w in before]
@@ -123,7 +127,7 @@ def main():
     try:
         rc, out, err = alluxio(module, params["alluxio_home"],
                                ["fsadmin", "decommissionWorker", "--addresses", ",".join(todo), "--wait", params["wait"]],
-                               check=False, user=params["user"])
+                               check=False, user=params["user"], timeout=CLI_TIMEOUT + int(wait_seconds))
     except ShellError as exc:
         module.fail_json(msg=str(exc), **result)
     result["output"] = [line for line in (out + "\n" + err).splitlines() if line.strip()]

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import ansible_runner
 import testinfra
+import yaml
 from testinfra.utils.ansible_runner import AnsibleRunner
 
 import labnet
@@ -129,6 +130,24 @@ def adhoc(pattern, module, module_args, *args, check=True, timeout=900, env=None
     cmdline = _inventories(inventory) + list(map(str, args))
     return _ansible(check, timeout, env, f"ansible {pattern} -m {module} -a {module_args!r}",
                     host_pattern=pattern, module=module, module_args=module_args, cmdline=shlex.join(cmdline))
+
+
+def inventory_without(directory, name):
+    """An inventory in directory: the lab's, with host name left out (the host stays up, outside
+    the cluster). The lab's group_vars and host_vars are shared by links."""
+    hosts = yaml.safe_load((INVENTORY / "hosts.yml").read_text())
+    for group in hosts["all"]["children"].values():
+        (group.get("hosts") or {}).pop(name, None)
+    (directory / "hosts.yml").write_text(yaml.safe_dump(hosts))
+    for shared in ("group_vars", "host_vars"):
+        (directory / shared).symlink_to(INVENTORY / shared)
+    return directory
+
+
+def reaches(source, address, port, timeout=3):
+    """Whether a TCP connection from lab host source to address:port opens within timeout seconds."""
+    res = on(source, f"timeout {timeout} bash -c 'exec 3<>/dev/tcp/{address}/{port}' 2>/dev/null && echo open || echo closed")
+    return res.stdout.strip().endswith("open")
 
 
 # ------------------------------------------------------------------ lab hosts, through testinfra

@@ -3,9 +3,8 @@ registers with the master. health.yml and remediate.yml name it and leave it run
 alluxio_remediate_remove_unintended remediate.yml takes it out (decommissioned on the master,
 its processes stopped and off at boot), and data it held reads back from the UFS."""
 import pytest
-import yaml
 
-from labkit import ALLUXIO_CLI, HEALTH, INVENTORY, REMEDIATE, SITE, lab_up, main_pid, on, playbook
+from labkit import ALLUXIO_CLI, HEALTH, REMEDIATE, SITE, inventory_without, lab_up, main_pid, on, playbook
 
 STRAY = "lab-worker3"
 
@@ -23,12 +22,7 @@ def four_hosts(cluster, tmp_path_factory):
     assert wrote.returncode == 0, wrote.stderr
     persisted = on("lab-master", f"{ALLUXIO_CLI} fs persist /stray.bin")
     assert persisted.returncode == 0, persisted.stdout + persisted.stderr
-    three = tmp_path_factory.mktemp("inventory")
-    hosts = yaml.safe_load((INVENTORY / "hosts.yml").read_text())
-    del hosts["all"]["children"]["alluxio_workers"]["hosts"][STRAY]
-    (three / "hosts.yml").write_text(yaml.safe_dump(hosts))
-    for shared in ("group_vars", "host_vars"):
-        (three / shared).symlink_to(INVENTORY / shared)
+    three = inventory_without(tmp_path_factory.mktemp("inventory"), STRAY)
     return {"inventory": three, "digest": wrote.stdout.strip()}
 
 

@@ -39,13 +39,15 @@ def test_the_one_systemctl_reader():
         return 0, "Id=a.service\nActiveState=active\nUnitFileState=enabled\nLoadState=loaded\nUser=\nMainPID=7\n", ""
 
     shown = host.systemctl_show(run_command, ["a.service", "gone.service"])
-    assert calls == [["systemctl", "show", "--property=Id,ActiveState,UnitFileState,LoadState,User,MainPID",
+    assert calls == [["timeout", "--kill-after=5", "30", "systemctl", "show", "--property=Id,ActiveState,UnitFileState,LoadState,User,MainPID",
                       "a.service", "gone.service"]]
     assert shown["a.service"]["main_pid"] == 7 and shown["gone.service"] == {
         "active": "", "enabled": "", "load": "", "user": "", "main_pid": 0}
     assert host.systemctl_show(run_command, []) == {} and len(calls) == 1
     with pytest.raises(host.HostError, match="systemctl show failed: Failed to connect to bus"):
         host.systemctl_show(lambda args: (1, "", "Failed to connect to bus\n"), ["a.service"])
+    with pytest.raises(host.HostError, match="did not answer within 30 s"):
+        host.systemctl_show(lambda args: (host.TIMED_OUT, "", ""), ["a.service"])
 
 
 def test_the_one_user_and_group_lookup():
@@ -156,3 +158,26 @@ def test_java_errors_are_reduced_to_their_reason():
              "Caused by: io.grpc.StatusRuntimeException: PERMISSION_DENIED: Permission denied: user=root\n\tat x\n")
     assert shell.reason(trace) == "io.grpc.StatusRuntimeException: PERMISSION_DENIED: Permission denied: user=root"
     assert shell.reason("Path /x does not exist\n") == "Path /x does not exist"
+
+
+def test_alluxio_cli_calls_are_bounded(tmp_path, monkeypatch):
+    """Every bin/alluxio call runs under timeout (its whole process group ended); running out of
+    time is an error whatever check says."""
+    from ansible_collections.alnair.alluxio.plugins.module_utils import alluxio_shell as shell
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "alluxio").write_text("#!/bin/sh\n")
+    monkeypatch.setattr(shell.os, "geteuid", lambda: 1000)  # not root: no runuser in front
+    seen = []
+
+    class Module:
+        def __init__(self, rc):
+            self.rc = rc
+
+        def run_command(self, argv, cwd=None):
+            seen.append(argv)
+            return self.rc, "", ""
+
+    assert shell.alluxio(Module(0), str(tmp_path), ["fs", "ls", "/"], timeout=7)[0] == 0
+    assert seen[-1] == ["timeout", "--kill-after=5", "7", str(tmp_path / "bin" / "alluxio"), "fs", "ls", "/"]
+    with pytest.raises(shell.ShellError, match="did not finish within 120 s and was ended"):
+        shell.alluxio(Module(124), str(tmp_path), ["fs", "test", "-d", "/x"], check=False)

@@ -164,6 +164,11 @@ def test_training_mounts_and_targets():
     ({"mount_point": "/mnt/a", "profile": "writable"}, ["allow_other"]),
     ({"mount_point": "/mnt/a", "profile": "dataset"}, ["allow_other", "ro", "kernel_cache"]),
     ({"mount_point": "/mnt/a", "profile": "dataset", "options": ["x"]}, ["x"]),        # options win
+    # read_only: true adds ro to whatever the options are; a profile with ro keeps it once
+    ({"mount_point": "/mnt/a", "read_only": True}, ["allow_other", "ro"]),
+    ({"mount_point": "/mnt/a", "options": ["x"], "read_only": True}, ["x", "ro"]),
+    ({"mount_point": "/mnt/a", "profile": "dataset", "read_only": True}, ["allow_other", "ro", "kernel_cache"]),
+    ({"mount_point": "/mnt/a", "read_only": False}, ["allow_other"]),
 ])
 def test_a_mount_gets_its_options_from_its_profile(mount, options):
     from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_checks import mount_options
@@ -209,3 +214,13 @@ def test_fio_runs_in_turns_with_the_module(tmp_path, monkeypatch):
                             lambda block, direct: calls.append("fio %d" % block) if block == 1 << 20 else None)
     assert calls == ["write", "read", "write", "read",
                      "write", "read", "fio 1048576", "write", "read", "fio 1048576"]
+
+
+@pytest.mark.parametrize("mount, problem", [
+    ({"mount_point": "/mnt/a", "profile": "dataset", "read_only": False}, "read_only is false, but its options have ro (a read-only mount)"),
+    ({"mount_point": "/mnt/a", "read_only": "yes"}, "read_only must be true or false, got 'yes'"),
+])
+def test_a_read_only_that_cannot_hold_stops_in_preflight(mount, problem):
+    from ansible_collections.alnair.alluxio.plugins.filter import alluxio as flt
+    problems = flt.fuse_mounts_problems("w1", [mount], ["allow_other"], 2, {"dataset": ["allow_other", "ro"]})
+    assert problems == ["w1: alluxio_fuse_mounts[0]: " + problem]
