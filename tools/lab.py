@@ -502,9 +502,6 @@ def write_inventory(state: dict, path: Path) -> None:
         f"    ansible_ssh_common_args: {' '.join(SSH_OPTIONS)}",
         "    ansible_python_interpreter: /usr/bin/python3",
         f"    alnair_lab_release: {state['release']}",
-        # The controller, seen from the hosts (the lab bridge): the tests read the master's REST API
-        # from it, as a monitoring host would (group_vars admit it through the firewall).
-        f"    alnair_lab_controller: {GATEWAY}",
     ]
     if len(names) == 1:
         lines.append("    alluxio_master_is_worker: true")

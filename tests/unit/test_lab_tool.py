@@ -114,3 +114,12 @@ def test_single_host_inventory_is_master_and_worker(tmp_path):
     inv = yaml.safe_load(path.read_text())
     assert inv["all"]["vars"]["alluxio_master_is_worker"] is True
     assert list(inv["all"]["children"]["alluxio_workers"]["hosts"]) == ["lab-node1"]
+
+
+def test_the_lab_firewall_admits_the_controller():
+    """The lab's group_vars name the controller's bridge address as a client network (the tests
+    read the master's REST API from it): it must be labnet's GATEWAY."""
+    import yaml
+    import labnet
+    group_vars = yaml.safe_load((Path(__file__).resolve().parents[2] / "inventories/lab/group_vars/all.yml").read_text())
+    assert group_vars["alluxio_client_networks"] == [labnet.GATEWAY]
