@@ -489,11 +489,15 @@ def measure_fuseheap(runs, counts):
     once through a fresh dataset-profile FUSE mount on lab-worker1; its live heap at exit."""
     host, mount, recording = "lab-worker1", "/mnt/alnair-fuseheap", "/var/tmp/alnair-fuseheap.jfr"
     root = "alnair-fuseheap"
-    ufs = f"/srv/lab-shared/underFSStorage/{root}"  # the lab's alluxio_root_ufs (inventories/lab)
+    # The lab's root UFS (alluxio_root_ufs of inventories/lab) is the controller's shared directory:
+    # the trees are written here, no command line carries them.
+    ufs = labnet.SHARED_DIR / "underFSStorage" / root
     for count in counts:
-        ssh_on("lab-master", "python3", "-c", f"'import os; d=\"{ufs}/{count}\"; os.makedirs(d, exist_ok=True); "
-               f"[open(os.path.join(d, \"f%06d\" % i), \"a\").close() for i in range({count})]'")
-    ssh_on("lab-master", "chown", "-R", "alluxio:alluxio", ufs)
+        tree = ufs / str(count)
+        tree.mkdir(parents=True, exist_ok=True)
+        for i in range(count):
+            (tree / ("f%06d" % i)).touch()
+    ssh_on("lab-master", "chown", "-R", "alluxio:alluxio", f"{labnet.SHARED_MOUNT}/underFSStorage/{root}")
     command = f"python3 tools/measure.py fuseheap --runs {runs}" + "".join(f" --entries {c}" for c in counts)
     live = {count: [] for count in counts}
     for _ in range(runs):

@@ -15,9 +15,16 @@ from ansible.module_utils.six.moves.urllib.error import URLError
 MASTER_INFO_PATH = "/api/v1/master/info"
 
 
+WORKER_INFO_PATH = "/api/v1/worker/info"
+
+
 def fetch_master_info(master_url, timeout=5):
     """The master's /api/v1/master/info as a dict; raise IOError when it cannot be read."""
-    url = master_url.rstrip("/") + MASTER_INFO_PATH
+    return fetch_json(master_url.rstrip("/") + MASTER_INFO_PATH, timeout)
+
+
+def fetch_json(url, timeout=5):
+    """A JSON document of an Alluxio web server as a dict; raise IOError when it cannot be read."""
     try:
         response = open_url(url, timeout=timeout, validate_certs=False)
         try:

@@ -69,6 +69,17 @@ options:
     description: Path to the free space its file system must have (an Alluxio size).
     type: dict
     default: {}
+  worker_url:
+    description:
+      - The web URL of this host's worker (C(http://host:30000)). When its web port listens, the worker must
+        answer C(/api/v1/worker/info) within I(down_after) seconds of retries; one that does not (a stopped
+        or deadlocked JVM whose port is still open) is a C(server_answers) check that fails, and a repair
+        restarts the host's processes. A slow answer or a pause shorter than I(down_after) is no failure.
+    type: str
+  down_after:
+    description: Seconds a server with an open port may not answer, retried, before it counts as hung.
+    type: int
+    default: 30
   listen_address:
     description:
       - The address the Alluxio servers were told to bind to (C(alluxio_bind_address)). A port of I(ports)
@@ -132,7 +143,8 @@ checks:
   description:
     - One typed record per check, in the order above.
     - C(kind) is one of C(service), C(server_jvm), C(port), C(fuse), C(ramdisk), C(space), C(user), C(clients),
-      C(fuse_claim) (a FUSE process whose mount point a repair must not take, reported only), C(exposure) (a port
+      C(fuse_claim) (a FUSE process whose mount point a repair must not take, reported only), C(server_answers) (the
+      worker's REST API, see I(worker_url)), C(exposure) (a port
       listening on every address instead of I(listen_address)), C(firewall) (the collection's table not loaded);
       C(target) the unit, main class, port, mount point or path checked; a C(fuse) check also has C(hung)
       (its stat did not return in time); C(remedy) what repairs a failed
@@ -187,11 +199,12 @@ import threading
 import time
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.six.moves.urllib.parse import urlparse
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import (
     ALLUXIO_FUSE_FSTYPE, alluxio_jvms, fuse_jvm_args, fuse_unit_name, listening_addresses, mount_at,
     HostError, mount_size_bytes, parse_mountinfo, passwd_entry, probe_path, processes_using, read_text, systemctl_show)
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_checks import put_back_refusal
-from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_cluster import fetch_master_info
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_cluster import WORKER_INFO_PATH, fetch_json, fetch_master_info
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_network import FIREWALL_FAMILY, FIREWALL_TABLE, WILDCARD_ADDRESSES
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, format_size, parse_size
 
@@ -200,12 +213,13 @@ from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes impor
 # restart_processes (the host's Alluxio processes restart), remount_fuse, or report (no restart helps).
 LABELS = {"service": "service", "server_jvm": "JVM", "port": "port", "fuse": "FUSE", "ramdisk": "ramdisk",
           "space": "free space", "user": "user", "clients": "clients running:", "fuse_claim": "FUSE claim",
-          "exposure": "exposed port", "firewall": "firewall"}
+          "exposure": "exposed port", "firewall": "firewall", "server_answers": "REST API of"}
 # An exposed port or a missing firewall is a security finding, not a broken service: restarting
 # would not fix it (site.yml does), so it is reported.
 REMEDIES = {"service": "restart_processes", "server_jvm": "restart_processes", "port": "restart_processes",
             "fuse": "remount_fuse", "ramdisk": "restart_processes", "space": "report", "user": "report",
-            "clients": "none", "fuse_claim": "report", "exposure": "report", "firewall": "report"}
+            "clients": "none", "fuse_claim": "report", "exposure": "report", "firewall": "report",
+            "server_answers": "restart_processes"}
 
 
 def master_answers(master_url, timeout=3, quickly=1.0):
@@ -216,6 +230,19 @@ def master_answers(master_url, timeout=3, quickly=1.0):
     except IOError:
         return False
     return time.time() - started < quickly
+
+
+def answers_within(ask, down_after, clock=time.time, sleep=time.sleep, interval=1.0):
+    """(answered, seconds): ask() (True when the server answered) retried every interval seconds
+    until it answers or down_after seconds have passed since the first try. A GC pause or a slow
+    answer shorter than down_after is no failure."""
+    started = clock()
+    while True:
+        if ask():
+            return True, clock() - started
+        if clock() - started >= down_after:
+            return False, clock() - started
+        sleep(interval)
 
 
 class Health(object):
@@ -275,6 +302,7 @@ class Health(object):
         return jvms
 
     def ports(self, ports, listen_address=None):
+        """Returns the listening ports ({port: [address]})."""
         listening = listening_addresses([read_text("/proc/net/tcp"), read_text("/proc/net/tcp6")])
         for port in ports:
             self.add("port", str(port), port in listening, "listening" if port in listening else "nothing listens")
@@ -284,6 +312,24 @@ class Health(object):
                 if everywhere:
                     self.add("exposure", str(port), False, "listens on every address (%s), not only on %s: run playbooks/site.yml"
                              % (everywhere[0], listen_address))
+        return listening
+
+    def worker_answers(self, worker_url, down_after, listening):
+        """The worker, when its web port is open, answers its REST API within down_after seconds.
+        A worker whose port is closed is the service and port checks' (no wait for a dead one)."""
+        port = urlparse(worker_url).port
+        if port not in listening:
+            return
+
+        def ask():
+            try:
+                fetch_json(worker_url.rstrip("/") + WORKER_INFO_PATH, timeout=2)
+                return True
+            except IOError:
+                return False
+        answered, seconds = answers_within(ask, down_after)
+        self.add("server_answers", "worker", answered, "answers its REST API" + (" (after %.0f s)" % seconds if seconds >= 2 else "")
+                 if answered else "port %d open, but no answer for %.0f s (a stopped or deadlocked JVM)" % (port, seconds))
 
     def firewall(self):
         """The collection's nftables table must be loaded."""
@@ -368,6 +414,8 @@ def main():
             stat_timeout=dict(type="int", default=5),
             fuse_mount_roots=dict(type="list", elements="str", default=["/mnt"]),
             master_url=dict(type="str"),
+            worker_url=dict(type="str"),
+            down_after=dict(type="int", default=30),
             listen_address=dict(type="str"),
             firewall=dict(type="bool", default=False),
         ),
@@ -389,7 +437,9 @@ def main():
     else:
         fuse_units = dict((mp, fuse_unit_name(mp)) for mp in params["fuse_mounts"])
         jvms = health.services(params["services"], fuse_units, uid, params["server_main_classes"])
-    health.ports(params["ports"], params["listen_address"])
+    listening = health.ports(params["ports"], params["listen_address"])
+    if params["worker_url"]:
+        health.worker_answers(params["worker_url"], params["down_after"], listening)
     if params["firewall"]:
         health.firewall()
     mounts = parse_mountinfo(read_text("/proc/self/mountinfo"))

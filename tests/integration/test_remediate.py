@@ -196,6 +196,29 @@ def test_a_hung_fuse_jvm_is_named_by_health_and_mounted_again_by_remediate(data)
     assert health_seconds < 30 and seconds < 120
 
 
+def test_a_hung_worker_jvm_is_named_by_health_and_restarted_by_remediate(data):
+    """The worker JVM stopped with SIGSTOP: its process and port are there, its REST API does not
+    answer. After alluxio_worker_down_after seconds (10 here, 30 by default) health.yml calls it hung,
+    and remediate.yml restarts that host's processes (systemd continues a stopped process it ends)."""
+    old = main_pid("lab-worker1", "alluxio-worker.service")
+    other = main_pid("lab-worker2", "alluxio-worker.service")
+    assert on("lab-worker1", f"kill -STOP {old}").returncode == 0
+    try:
+        started = time.monotonic()
+        res = playbook(HEALTH, "-e", "alluxio_worker_down_after=10", check=False)
+        health_seconds = time.monotonic() - started
+        assert res.returncode != 0 and "REST API of worker" in res.stdout and "no answer for" in res.stdout, res.stdout[-3000:]
+        res, seconds = remediate("-e", "alluxio_worker_down_after=10")
+        assert "restart worker and job worker on lab-worker1" in res.stdout
+    finally:
+        on("lab-worker1", f"kill -CONT {old} 2>/dev/null")
+    assert main_pid("lab-worker1", "alluxio-worker.service") != old
+    assert main_pid("lab-worker2", "alluxio-worker.service") == other
+    assert data_reads_back(data)
+    print(f"hung worker JVM: health {health_seconds:.1f} s, remediate {seconds:.1f} s")
+    assert health_seconds < 40 and seconds < 150
+
+
 # A training-like reader: a file open under the FUSE mount (the PID is the lab host's own).
 READER = "cd /; setsid sh -c 'exec 3< /mnt/alluxio-fuse/remediate/r.bin; exec sleep 300' </dev/null >/dev/null 2>&1 & echo $!"
 

@@ -165,6 +165,12 @@ PLAN_CASES = {
                              "w2": ["ramdisk /mnt/ramdisk", "FUSE /mnt/alluxio-fuse"],
                              "m": ["service alluxio-master.service"]}, {"reachable": False}, {"m"}, {"w1", "w2"}, {"w1", "w2"}),
     "lost worker listed by the master": ({}, dict(UP, lost_workers=[{"host": "w2"}]), NONE, {"w2"}, {"w2"}),
+    # A worker JVM stopped or deadlocked: its port is open but its REST API has not answered for
+    # alluxio_worker_down_after seconds. Its host's processes restart, its FUSE mount with them.
+    "worker JVM hung": ({"w1": ["REST API of worker"]}, UP, NONE, {"w1"}, {"w1"}),
+    # Security findings are reported; no restart fixes them (site.yml does).
+    "port exposed, firewall missing: reported": (
+        {"w2": ["exposed port 29999", "firewall inet alnair_alluxio"]}, UP, NONE, NONE, NONE),
 }
 
 
@@ -288,3 +294,39 @@ def test_a_fuse_mount_that_hung_while_the_master_did_not_answer_is_not_remounted
                                                        "hung": True, "master_answered": False})
     plan = alluxio_remediation_plan(hostvars, ["m"], ["w1"], {"reachable": True, "waited_seconds": 0.0})
     assert plan["fuse"] == {} and plan["actions"] == ["not fixed by a restart: " + plan["report_only_problems"][0]]
+
+
+class Clock:
+    """A clock that advances only when asked to sleep."""
+    def __init__(self):
+        self.now = 0.0
+
+    def time(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+
+@pytest.mark.parametrize("answers_at,down_after,answered,waited", [
+    ([0], 30, True, 0),              # answers at once
+    ([12], 30, True, 12),            # a 12 s GC pause: no failure
+    ([], 30, False, 30),             # stopped (SIGSTOP), deadlocked: hung after 30 s
+    ([], 0, False, 0),               # down_after 0: one try
+    ([31], 30, False, 30),           # answers only after the bound
+])
+def test_a_pause_is_not_a_death(answers_at, down_after, answered, waited):
+    clock = Clock()
+    got = host_health.answers_within(lambda: any(clock.now >= t for t in answers_at), down_after, clock.time, clock.sleep)
+    assert got == (answered, waited)
+
+
+def test_a_worker_answers_only_when_its_port_is_open(monkeypatch):
+    asked = []
+    monkeypatch.setattr(host_health, "fetch_json", lambda url, timeout: asked.append(url) or {})
+    health = host_health.Health(FakeModule({}))
+    health.worker_answers("http://198.51.100.12:30000", 30, {29999: ["198.51.100.12"]})
+    assert health.checks == [] and asked == []          # the port is closed: the service checks say why
+    health.worker_answers("http://198.51.100.12:30000", 30, {30000: ["198.51.100.12"]})
+    assert asked == ["http://198.51.100.12:30000/api/v1/worker/info"]
+    assert health.checks[0]["kind"] == "server_answers" and health.checks[0]["ok"]
