@@ -6,24 +6,14 @@ import pytest
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.alnair.alluxio.plugins.modules import cluster_info
+from fake_clock import Clock
 
 INFO = {"version": "2.9.6", "workers": [], "lostWorkers": [], "mountPoints": {}}
 
 
-class Clock:
-    def __init__(self):
-        self.now = 1000.0
-
-    def time(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.now += seconds
-
-
 def run(monkeypatch, capsys, silent_for, **args):
     """The master does not answer for silent_for (fake) seconds, then it does."""
-    clock = Clock()
+    clock = Clock(1000.0)
     monkeypatch.setattr(cluster_info.time, "time", clock.time)
     monkeypatch.setattr(cluster_info.time, "sleep", clock.sleep)
 

@@ -1,6 +1,8 @@
 """health.yml's pieces: finding Alluxio JVMs in /proc, ports, ramdisk size, the summary table."""
 import pytest
 
+from fake_clock import Clock
+
 from ansible_collections.alnair.alluxio.plugins.filter.alluxio import (
     alluxio_health_table, alluxio_recorded_fuse_mounts, alluxio_remediation_plan)
 from ansible_collections.alnair.alluxio.plugins.module_utils import alluxio_host as host
@@ -294,18 +296,6 @@ def test_a_fuse_mount_that_hung_while_the_master_did_not_answer_is_not_remounted
                                                        "hung": True, "master_answered": False})
     plan = alluxio_remediation_plan(hostvars, ["m"], ["w1"], {"reachable": True, "waited_seconds": 0.0})
     assert plan["fuse"] == {} and plan["actions"] == ["not fixed by a restart: " + plan["report_only_problems"][0]]
-
-
-class Clock:
-    """A clock that advances only when asked to sleep."""
-    def __init__(self):
-        self.now = 0.0
-
-    def time(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.now += seconds
 
 
 @pytest.mark.parametrize("answers_at,down_after,answered,waited", [
