@@ -29,8 +29,9 @@ options:
   master_url:
     description:
       - The master's web address (its REST API), for example C(http://alluxio-master:19999).
-      - When omitted, the master on the host the module runs on, at Alluxio's default web port
-        (C(LOCAL_MASTER_URL) of the collection's process model).
+      - When omitted, the master the host's own Alluxio configuration names (C(alluxio.master.hostname) and
+        C(alluxio.master.web.port) of C(/opt/alluxio/current/conf/alluxio-site.properties), or of I(alluxio_home)
+        where the module has it); C(http://localhost:19999) on a host without that file.
     type: str
 """
 

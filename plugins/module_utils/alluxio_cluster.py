@@ -8,14 +8,46 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import os
 
 from ansible.module_utils.urls import open_url
 from ansible.module_utils.six.moves.urllib.error import URLError
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_model import LOCAL_MASTER_URL, MASTER_WEB_PORT
+
+# Where the collection installs Alluxio (the install role's current link).
+DEFAULT_HOME = "/opt/alluxio/current"
 
 MASTER_INFO_PATH = "/api/v1/master/info"
 
 
 WORKER_INFO_PATH = "/api/v1/worker/info"
+
+
+def site_properties(text):
+    """The key=value pairs of an alluxio-site.properties text (comments and blank lines skipped)."""
+    found = {}
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if line and not line.startswith(("#", "!")) and "=" in line:
+            key, value = line.split("=", 1)
+            found[key.strip()] = value.strip()
+    return found
+
+
+def local_master_url(alluxio_home=DEFAULT_HOME):
+    """The master this host's own configuration names (alluxio.master.hostname and
+    alluxio.master.web.port of <alluxio_home>/conf/alluxio-site.properties, where the collection's
+    configure role writes them): it listens there, not on localhost, once bound to its cluster
+    address. LOCAL_MASTER_URL when the host has no such file."""
+    try:
+        with open(os.path.join(alluxio_home, "conf", "alluxio-site.properties")) as handle:
+            props = site_properties(handle.read())
+    except (IOError, OSError):
+        return LOCAL_MASTER_URL
+    host = props.get("alluxio.master.hostname")
+    if not host:
+        return LOCAL_MASTER_URL
+    return "http://%s:%s" % ("[%s]" % host if ":" in host else host, props.get("alluxio.master.web.port") or MASTER_WEB_PORT)
 
 
 def fetch_master_info(master_url, timeout=5):

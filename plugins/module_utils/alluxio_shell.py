@@ -13,7 +13,6 @@ import re
 
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import TIMED_OUT, bounded
 
-DEFAULT_HOME = "/opt/alluxio/current"
 # Alluxio's superuser is the user its master runs as; root is an ordinary Alluxio user.
 DEFAULT_USER = "alluxio"
 # Seconds one CLI call may take: every call the modules make answers in a few seconds when the

@@ -75,8 +75,9 @@ progress:
 """
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_cluster import DEFAULT_HOME
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_shell import (
-    DEFAULT_HOME, DEFAULT_USER, ShellError, cache_state, progress_line)
+    DEFAULT_USER, ShellError, cache_state, progress_line)
 
 
 def main():

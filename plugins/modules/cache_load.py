@@ -51,8 +51,9 @@ before:
 """
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_cluster import DEFAULT_HOME
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_shell import (
-    DEFAULT_HOME, DEFAULT_USER, ShellError, alluxio, cache_state)
+    DEFAULT_USER, ShellError, alluxio, cache_state)
 
 
 def main():

@@ -171,9 +171,8 @@ waited_seconds:
 import time
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_model import LOCAL_MASTER_URL
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_cluster import (
-    describe_problems, fetch_master_info, summarize)
+    describe_problems, fetch_master_info, local_master_url, summarize)
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, parse_size
 
 
@@ -208,7 +207,7 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
-    master_url = params["master_url"] or LOCAL_MASTER_URL
+    master_url = params["master_url"] or local_master_url()
     expected = expected_capacities(module, params["expected_workers"])
     started = time.time()
     deadline = started + (params["timeout"] if params["wait"] else 0)

@@ -163,7 +163,8 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_checks import fuse_mount_problems
-from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_shell import DEFAULT_HOME, ShellError, is_directory
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_cluster import DEFAULT_HOME
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_shell import ShellError, is_directory
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import (
     ALLUXIO_FUSE_FSTYPE, FUSE_UNIT_TEMPLATE, QUICK_TIMEOUT, SYSTEMCTL_TIMEOUT, HostError, bounded, fuse_process_args, fuse_unit_name,
     fuse_user_allow_other, mount_at, parse_mountinfo, passwd_entry, path_responds, read_text, systemctl_show)

@@ -100,9 +100,8 @@ actions:
 import posixpath
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_model import LOCAL_MASTER_URL
-from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_cluster import fetch_master_info
-from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_shell import DEFAULT_HOME, ShellError, alluxio, is_directory
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_cluster import DEFAULT_HOME, fetch_master_info, local_master_url
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_shell import ShellError, alluxio, is_directory
 
 
 def mount_table(info):
@@ -161,7 +160,7 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
-    master_url = params["master_url"] or LOCAL_MASTER_URL
+    master_url = params["master_url"] or local_master_url(params["alluxio_home"])
     path = params["alluxio_path"]
     if not path.startswith("/") or posixpath.normpath(path) == "/":
         module.fail_json(msg="alluxio_path %r must be an absolute Alluxio path other than /" % path)

@@ -81,8 +81,7 @@ output:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_model import LOCAL_MASTER_URL
-from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_cluster import fetch_master_info
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_cluster import DEFAULT_HOME, fetch_master_info, local_master_url
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_shell import CLI_TIMEOUT, ShellError, alluxio, duration_seconds
 
 # decommissionWorker's return codes after which the workers are out and safe to stop:
@@ -104,7 +103,7 @@ def main():
             workers=dict(type="list", elements="str", required=True),
             master_url=dict(type="str"),
             wait=dict(type="str", default="5m"),
-            alluxio_home=dict(type="path", default="/opt/alluxio/current"),
+            alluxio_home=dict(type="path", default=DEFAULT_HOME),
             user=dict(type="str", default="alluxio"),
         ),
         supports_check_mode=True,
@@ -114,7 +113,7 @@ def main():
         wait_seconds = duration_seconds(params["wait"])
     except ValueError as exc:
         module.fail_json(msg="wait: %s" % exc)
-    master_url = params["master_url"] or LOCAL_MASTER_URL
+    master_url = params["master_url"] or local_master_url(params["alluxio_home"])
     before = live_workers(module, master_url)
     todo = [w for w in params["workers"] if w in before]
     result = dict(changed=bool(todo), decommissioned=todo, not_listed=[w for w in params["workers"] if w not in before])

@@ -219,6 +219,23 @@ def test_a_hung_worker_jvm_is_named_by_health_and_restarted_by_remediate(data):
     assert health_seconds < 40 and seconds < 150
 
 
+def test_a_hung_master_jvm_is_restarted_by_remediate(data):
+    """The master JVM stopped with SIGSTOP and never continued: its port is open, its REST API silent.
+    After alluxio_master_down_after seconds (10 here) it counts as down, and remediate.yml restarts it
+    and, with it, the workers; the data reads back."""
+    old = main_pid("lab-master", "alluxio-master.service")
+    assert on("lab-master", f"kill -STOP {old}").returncode == 0
+    try:
+        res, seconds = remediate("-e", "alluxio_master_down_after=10")
+        assert "restart master and job master on lab-master (the master's REST API does not answer" in res.stdout, res.stdout[-3000:]
+    finally:
+        on("lab-master", f"kill -CONT {old} 2>/dev/null")
+    assert main_pid("lab-master", "alluxio-master.service") not in (old, "0")
+    assert data_reads_back(data)
+    print(f"hung master JVM: remediate {seconds:.1f} s")
+    assert seconds < 180
+
+
 # A training-like reader: a file open under the FUSE mount (the PID is the lab host's own).
 READER = "cd /; setsid sh -c 'exec 3< /mnt/alluxio-fuse/remediate/r.bin; exec sleep 300' </dev/null >/dev/null 2>&1 & echo $!"
 

@@ -21,10 +21,17 @@ def test_units_run_as_alluxio_and_start_at_boot(host):
         assert host.check_output(f"systemctl show -p User --value {unit}") == "alluxio"
 
 
-def test_ports_listen(host):
+def test_ports_listen_on_the_cluster_address_only(host):
+    address = host.ansible.get_variables()["ansible_host"]  # alluxio_bind_address's default
     for port in PORTS.get(name_of(host), WORKER_PORTS):
-        # On every address, IPv4 or IPv6 (Java binds the wildcard; ss shows it either way).
-        assert any(host.socket(f"tcp://{address}:{port}").is_listening for address in ("0.0.0.0", "::")), port
+        assert host.socket(f"tcp://{address}:{port}").is_listening, port
+        assert not any(host.socket(f"tcp://{wildcard}:{port}").is_listening for wildcard in ("0.0.0.0", "::")), port
+
+
+def test_the_firewall_table_is_loaded_and_loads_at_boot(host):
+    rules = host.check_output("nft list table inet alnair_alluxio")
+    assert "tcp dport != @alluxio_ports accept" in rules and "reject with tcp reset" in rules
+    assert host.service("alnair-alluxio-firewall").is_enabled
 
 
 def test_site_properties(host):

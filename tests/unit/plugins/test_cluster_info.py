@@ -40,3 +40,20 @@ def test_a_pause_is_not_a_death(monkeypatch, capsys, silent_for, down_after, rea
     assert result["reachable"] is reachable, result
     if not reachable and down_after:
         assert result["waited_seconds"] >= down_after
+
+
+@pytest.mark.parametrize("properties,url", [
+    ("alluxio.master.hostname=lab-master\nalluxio.master.web.port=19999\n", "http://lab-master:19999"),
+    ("# comment\nalluxio.master.hostname = m1\n", "http://m1:19999"),          # Alluxio's default web port
+    ("alluxio.master.hostname=2001:db8::1\nalluxio.master.web.port=20999\n", "http://[2001:db8::1]:20999"),
+    ("alluxio.worker.hostname=w1\n", "http://localhost:19999"),                  # names no master
+    (None, "http://localhost:19999"),                                            # no configuration here
+])
+def test_the_default_master_is_the_one_the_host_configuration_names(tmp_path, properties, url):
+    """A master bound to its cluster address does not listen on localhost: the modules' default URL
+    comes from the host's alluxio-site.properties."""
+    from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_cluster import local_master_url
+    (tmp_path / "conf").mkdir()
+    if properties is not None:
+        (tmp_path / "conf" / "alluxio-site.properties").write_text(properties)
+    assert local_master_url(str(tmp_path)) == url
