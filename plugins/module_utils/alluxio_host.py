@@ -14,6 +14,7 @@ import json
 import os
 import posixpath
 import pwd
+import subprocess
 
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_model import MAIN_CLASSES
 
@@ -182,26 +183,33 @@ def mount_at(mounts, mount_point):
     return found
 
 
-def probe_path(run_command, path, timeout=5):
+def probe_path(path, timeout=5, popen=subprocess.Popen):
     """(state, why): state is answers, hung (stat did not return within timeout seconds) or
     failed (ENOTCONN of a dead FUSE process, another error). A missing path is an answer: the
-    file system is alive. stat runs in a child process so a hang cannot block us.
-    run_command is AnsibleModule.run_command."""
-    rc, _out, err = run_command(["timeout", str(timeout), "stat", "--format=%i", "--", path])
-    if rc == 0:
+    file system is alive. stat runs in a child process that is never waited for past timeout: a
+    FUSE request the daemon has already taken cannot be interrupted (the kernel waits for its
+    answer, SIGKILL included), so a hung stat is killed and left behind, not waited for (`timeout`
+    would wait for it); it ends when the mount answers or is detached."""
+    child = popen(["stat", "--format=%i", "--", path], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                  stderr=subprocess.PIPE, close_fds=True)
+    try:
+        _out, err = child.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        return "hung", "stat hung for %g s" % timeout
+    err = err.decode("utf-8", "replace") if isinstance(err, bytes) else (err or "")
+    if child.returncode == 0:
         return "answers", None
-    if rc == 124:
-        return "hung", "stat hung for %d s" % timeout
     if "No such file or directory" in err or "Not a directory" in err:
         return "answers", None
     if "Transport endpoint is not connected" in err:
         return "failed", os.strerror(errno.ENOTCONN)
-    return "failed", err.strip() or "stat failed (rc %d)" % rc
+    return "failed", err.strip() or "stat failed (rc %d)" % child.returncode
 
 
-def path_responds(run_command, path, timeout=5):
+def path_responds(path, timeout=5):
     """None when path answers stat within timeout seconds, else why not (see probe_path)."""
-    return probe_path(run_command, path, timeout)[1]
+    return probe_path(path, timeout)[1]
 
 
 def processes_using(mount_points, proc="/proc", exclude_pids=()):

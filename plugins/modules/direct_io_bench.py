@@ -280,7 +280,7 @@ def main():
                 target["label"], params["fio_block_size"], ", ".join(params["block_sizes"])), target=target)
         fio_turns = FioTurns(module, fio, params["path"], size, fio_block)
     try:
-        check_target(params["path"], size, blocks, params["direct"], lambda path: path_responds(module.run_command, path))
+        check_target(params["path"], size, blocks, params["direct"], path_responds)
         if module.check_mode:
             module.exit_json(changed=False, target=target, size_bytes=size, msg="target checked, nothing measured")
         rate, source = None, "local target"

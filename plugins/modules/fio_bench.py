@@ -138,7 +138,7 @@ def main():
     scratch = ScratchFile(params["path"], ".alnair-fio")
     try:
         check_target(params["path"], size, [block], "required" if params["direct"] else "off",
-                     lambda path: path_responds(module.run_command, path))
+                     path_responds)
         if module.check_mode:
             module.exit_json(changed=False, target=target, msg="target checked, nothing measured")
         version = module.run_command([fio, "--version"])[1].strip()

@@ -251,7 +251,7 @@ class FuseMount(object):
 
     def responds(self):
         """None when the mount point answers stat, else why not (ENOTCONN, hung...)."""
-        return path_responds(self.module.run_command, self.mount_point)
+        return path_responds(self.mount_point)
 
     def found(self, unit):
         mount = self.mount()

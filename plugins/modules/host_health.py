@@ -356,7 +356,7 @@ class Health(object):
             if not mount or mount["fstype"] != ALLUXIO_FUSE_FSTYPE:
                 self.add("fuse", mount_point, False, "not mounted")
                 continue
-            state, trouble = probe_path(self.module.run_command, mount_point, self.module.params["stat_timeout"])
+            state, trouble = probe_path(mount_point, self.module.params["stat_timeout"])
             more = {"hung": state == "hung"}
             if state == "hung" and self.module.params["master_url"]:
                 # A FUSE mount waits for the master: when the master is slow too (a GC pause), the
@@ -364,7 +364,7 @@ class Health(object):
                 # such (master_answered false): remounting would not help.
                 asking.join()
                 more["master_answered"] = master.get("answered", False)
-                state, again = probe_path(self.module.run_command, mount_point, 2)
+                state, again = probe_path(mount_point, 2)
                 if state == "failed":
                     trouble, more["hung"] = again, False  # it stopped hanging and failed: a dead process
                 elif state == "answers":

@@ -183,7 +183,7 @@ def main():
         if params[name] < 1:
             module.fail_json(msg="%s: %s must be at least 1" % (target["label"], name), **result)
     deadline = time.monotonic() + params["timeout"]
-    trouble = path_responds(module.run_command, params["path"])
+    trouble = path_responds(params["path"])
     if trouble:
         module.fail_json(msg="%s: %s does not answer (%s): a stale mount?" % (target["label"], params["path"], trouble), **result)
     listed = time.monotonic()

@@ -181,3 +181,24 @@ def test_alluxio_cli_calls_are_bounded(tmp_path, monkeypatch):
     assert seen[-1] == ["timeout", "--kill-after=5", "7", str(tmp_path / "bin" / "alluxio"), "fs", "ls", "/"]
     with pytest.raises(shell.ShellError, match="did not finish within 120 s and was ended"):
         shell.alluxio(Module(124), str(tmp_path), ["fs", "test", "-d", "/x"], check=False)
+
+
+def test_a_hung_stat_is_left_behind_not_waited_for(tmp_path):
+    """A stat stuck in a FUSE request the daemon already took cannot be killed (the kernel waits for
+    the answer): probe_path must return at its timeout without waiting for the child."""
+    import subprocess
+    import time
+    from ansible_collections.alnair.alluxio.plugins.module_utils import alluxio_host as host
+    assert host.probe_path(str(tmp_path)) == ("answers", None)
+    assert host.probe_path(str(tmp_path / "missing")) == ("answers", None)   # the file system answered
+    children = []
+
+    def unkillable(argv, **kw):  # a child that ignores the kill for 3 s, like a stat in D state
+        children.append(subprocess.Popen(["sh", "-c", "trap '' TERM; sleep 3"], **kw))
+        children[-1].kill = lambda: None
+        return children[-1]
+    started = time.monotonic()
+    assert host.probe_path(str(tmp_path), timeout=0.5, popen=unkillable) == ("hung", "stat hung for 0.5 s")
+    assert time.monotonic() - started < 2 and children[0].poll() is None
+    children[0].wait()
+    assert host.path_responds(str(tmp_path)) is None
