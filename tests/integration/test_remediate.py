@@ -130,13 +130,19 @@ def test_clients_running_are_listed_and_never_a_reason_to_restart(data):
 PAUSE = 20
 
 
+def pause_command(pid):
+    """Stop pid now and continue it PAUSE s later, by a systemd timer on the host (its default
+    accuracy of 1 min would make the pause up to 80 s)."""
+    return f"kill -STOP {pid} && systemd-run --collect --on-active={PAUSE} --timer-property=AccuracySec=100ms /bin/kill -CONT {pid}"
+
+
 def test_a_paused_master_restarts_nothing(data):
     """SIGSTOP for 20 s, like a long GC pause (continued by a timer on the host): health.yml waits for
     the master (alluxio_master_down_after) instead of calling it dead, and remediate.yml restarts nothing.
     While the master is paused, FUSE cannot answer either: health says so (it is true), it is no death."""
     pid = main_pid("lab-master", "alluxio-master.service")
     workers = {name: main_pid(name, "alluxio-worker.service") for name in ("lab-worker1", "lab-worker2")}
-    pause = on("lab-master", f"kill -STOP {pid} && systemd-run --collect --on-active={PAUSE} --timer-property=AccuracySec=100ms /bin/kill -CONT {pid}")
+    pause = on("lab-master", pause_command(pid))
     try:
         assert pause.returncode == 0, pause.stderr
         started = time.monotonic()
@@ -148,7 +154,7 @@ def test_a_paused_master_restarts_nothing(data):
         assert "healthy: nothing to do" in res.stdout
         # remediate.yml run during a pause: FUSE mounts that hang while the master is slow are not remounted.
         fuse = {name: main_pid(name, FUSE_UNIT) for name in workers}
-        assert on("lab-master", f"kill -STOP {pid} && systemd-run --collect --on-active={PAUSE} --timer-property=AccuracySec=100ms /bin/kill -CONT {pid}").returncode == 0
+        assert on("lab-master", pause_command(pid)).returncode == 0
         during, _seconds = remediate(check=False)
         done = during.stdout.split("DONE", 1)[-1].split("AFTER", 1)[0]
         assert "remount FUSE" not in done and "restart " not in done, during.stdout[-4000:]
