@@ -155,8 +155,8 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import (
-    HostError, fuse_user_allow_other, global_addresses, group_entry, memtotal_mb, os_release_codename, parse_dpkg, parse_mountinfo, passwd_entry,
-    read_text, systemctl_show)
+    QUICK_TIMEOUT, HostError, bounded, fuse_user_allow_other, global_addresses, group_entry, memtotal_mb, os_release_codename,
+    parse_dpkg, parse_mountinfo, passwd_entry, read_text, systemctl_show)
 
 
 def path_kind(path):
@@ -210,7 +210,7 @@ def main():
     }
     ip = module.get_bin_path("ip")
     if ip:
-        rc, out, err = module.run_command(["timeout", "10", ip, "-json", "address", "show", "scope", "global"])
+        rc, out, err = module.run_command(bounded([ip, "-json", "address", "show", "scope", "global"], QUICK_TIMEOUT))
         facts["addresses"] = global_addresses(out) if rc == 0 else []
     if params["packages"]:
         dpkg = module.get_bin_path("dpkg-query")

@@ -202,7 +202,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.six.moves.urllib.parse import urlparse
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import (
     ALLUXIO_FUSE_FSTYPE, alluxio_jvms, fuse_jvm_args, fuse_unit_name, listening_addresses, mount_at,
-    HostError, mount_size_bytes, parse_mountinfo, passwd_entry, probe_path, processes_using, read_text, systemctl_show)
+    QUICK_TIMEOUT, HostError, bounded, mount_size_bytes, parse_mountinfo, passwd_entry, probe_path, processes_using, read_text, systemctl_show)
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_checks import put_back_refusal
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_cluster import WORKER_INFO_PATH, fetch_json, fetch_master_info
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_network import FIREWALL_FAMILY, FIREWALL_TABLE, WILDCARD_ADDRESSES
@@ -338,7 +338,7 @@ class Health(object):
         if not nft:
             self.add("firewall", target, False, "nft is not installed: Alluxio's ports are open to every host; run playbooks/site.yml")
             return
-        rc, out, err = self.module.run_command(["timeout", "5", nft, "list", "table", FIREWALL_FAMILY, FIREWALL_TABLE])
+        rc, out, err = self.module.run_command(bounded([nft, "list", "table", FIREWALL_FAMILY, FIREWALL_TABLE], QUICK_TIMEOUT))
         self.add("firewall", target, rc == 0, "loaded" if rc == 0 else
                  "not loaded: Alluxio's ports are open to every host; run playbooks/site.yml")
 

@@ -105,6 +105,7 @@ import os
 import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import TIMED_OUT, bounded
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_network import (
     FIREWALL_FAMILY, FIREWALL_TABLE, allowed_sources, firewall_ruleset, parse_networks, ruleset_digest)
 
@@ -117,8 +118,8 @@ class Firewall(object):
         self.nft = module.get_bin_path("nft")
 
     def run_nft(self, args, check_rc=False):
-        rc, out, err = self.module.run_command(["timeout", str(self.params["timeout"]), self.nft] + args)
-        if rc == 124:
+        rc, out, err = self.module.run_command(bounded([self.nft] + args, self.params["timeout"]))
+        if rc == TIMED_OUT:
             self.module.fail_json(msg="nft %s did not return within %d s" % (" ".join(args), self.params["timeout"]),
                                   table=self.table)
         if check_rc and rc != 0:
