@@ -13,13 +13,15 @@ import socket
 
 from ansible.errors import AnsibleFilterError
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_checks import (
-    fuse_mount_problems, mount_options, path_problem, secret_values)
+    CONTROL_RE, ENV_NAME_RE, control_characters, fuse_mount_problems, mount_options, path_problem, property_problems,
+    secret_values, system_property_keys)
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import fuse_unit_name, systemd_escape_path
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_model import (
     BIND_HOST_PROPERTIES, MASTER_RPC_PORT, fuse_jvm_sizing, jvm_command_lines, jvm_size_mib, process_model)
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_network import (
-    allowed_sources, bind_address, bind_problems, ip_literal, listen_ports, parse_networks)
-from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, format_size, parse_size
+    FIREWALL_FAMILY, FIREWALL_TABLE, allowed_sources, bind_address, bind_problems, ip_literal,
+    listen_ports, parse_networks)
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, format_size, parse_size, tier_bytes
 
 VERSION_RE = re.compile(r"^2\.\d+\.\d+$")
 SHA256_RE = re.compile(r"^[0-9a-fA-F]{64}$")
@@ -47,10 +49,24 @@ def root_ufs_problem(value):
     return path_problem(value)
 
 
+def alluxio_path_problem(value):
+    """Why a directory is not one the roles may own ('' when it is): module_utils/alluxio_checks.path_problem."""
+    return path_problem(value) or ""
+
+
 def alluxio_bytes(value):
     """'100GB' -> 107374182400 (binary units, as Alluxio reads them)."""
     try:
         return parse_size(value)
+    except SizeError as exc:
+        raise AnsibleFilterError(str(exc))
+
+
+def alluxio_tier_bytes(value):
+    """'62.51GB' -> 67119611904: a worker's MEM tier in bytes, whole pages on every host (the ramdisk
+    unit's size, the tier quota, the capacity the gates expect: module_utils/alluxio_sizes.tier_bytes)."""
+    try:
+        return tier_bytes(value)
     except SizeError as exc:
         raise AnsibleFilterError(str(exc))
 
@@ -63,10 +79,29 @@ def alluxio_size_text(num_bytes):
         raise AnsibleFilterError("alluxio_size_text expects a byte count, got %r" % (num_bytes,))
 
 
+def java_properties_value(text):
+    """text escaped so that java.util.Properties.load (ISO 8859-1, backslash escapes) reads it back
+    exactly: a backslash doubled, everything outside printable ASCII as UTF-16 \\uXXXX units."""
+    out = []
+    for char in text:
+        if char == "\\":
+            out.append("\\\\")
+        elif " " <= char <= "~":
+            out.append(char)
+        else:
+            data = char.encode("utf-16-be")
+            out += ["\\u%02x%02x" % (data[i], data[i + 1]) for i in range(0, len(data), 2)]
+    return "".join(out)
+
+
 def alluxio_properties(properties):
-    """A dict as the text of a Java properties file, sorted; None values are left out."""
+    """A dict as the text of a Java properties file, sorted; None values are left out. A key or value
+    that Java would read differently from what it says (property_problems) raises: preflight names it."""
     if not isinstance(properties, dict):
         raise AnsibleFilterError("alluxio_properties expects a dict, got %s" % type(properties).__name__)
+    problems = property_problems(dict((k, v) for k, v in properties.items() if v is not None))
+    if problems:
+        raise AnsibleFilterError("alluxio_properties: " + "; ".join(problems))
     lines = []
     for key in sorted(properties):
         value = properties[key]
@@ -74,11 +109,35 @@ def alluxio_properties(properties):
             continue
         if isinstance(value, bool):
             value = "true" if value else "false"
-        text = str(value)
-        if "\n" in text:
-            raise AnsibleFilterError("property %s has a line break in its value" % key)
-        lines.append("%s=%s" % (key, text))
+        lines.append("%s=%s" % (key, java_properties_value(str(value))))
     return "\n".join(lines) + "\n"
+
+
+# A word systemd takes as it is in an Exec line: no quotes, white space, backslash, specifier or
+# variable. "$NAME" alone is left to expand on purpose (the FUSE unit's per-mount options).
+_UNIT_WORD_SAFE = re.compile(r"^[A-Za-z0-9_@+=:,./\-]+$")
+_UNIT_VARIABLE = re.compile(r"^\$[A-Z_][A-Z0-9_]*$")
+
+
+def systemd_exec_word(word):
+    """One argument of an Exec line, quoted so that systemd passes it as written: % as %%, $ as $$,
+    in double quotes with \\ and \" escaped when it has anything but plain characters."""
+    text = str(word)
+    if _UNIT_VARIABLE.match(text) or _UNIT_WORD_SAFE.match(text):
+        return text
+    if CONTROL_RE.search(text):
+        raise AnsibleFilterError("%r has a control character: it cannot be one argument of a unit's command" % (text,))
+    text = text.replace("%", "%%").replace("$", "$$")
+    return '"%s"' % text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def alluxio_unit_exec(lines):
+    """The groups of words of alluxio_jvm_command as the text of a unit's ExecStart= (one line a
+    group, each word quoted for systemd: a JVM option with a space or a % stays one argument)."""
+    try:
+        return " \\\n  ".join(" ".join(systemd_exec_word(word) for word in group) for group in lines)
+    except TypeError as exc:
+        raise AnsibleFilterError("alluxio_unit_exec expects groups of words: %s" % exc)
 
 
 def systemd_mount_unit(path):
@@ -184,6 +243,9 @@ def alluxio_preflight(hostvars, groups, defaults=None, masters_group="alluxio_ma
         problems += derived_property_problems(host, _hostvar(hostvars, host, "alluxio_site_properties", {}),
                                               _hostvar(hostvars, host, "alluxio_site_properties_override", []),
                                               dict(derived_properties or {}, **BIND_PROPERTIES_DERIVED))
+        problems += inventory_text_problems(host, _inventory_vars(hostvars, host),
+                                            _hostvar(hostvars, host, "alluxio_site_properties_override", []),
+                                            dict(derived_properties or {}, **BIND_PROPERTIES_DERIVED))
         problems += network_problems(host, _hostvar(hostvars, host, "alluxio_bind_address", ""),
                                      _inventory_var(hostvars, host, "ansible_host", ""),
                                      (_hostvar(hostvars, host, "alluxio_host") or {}).get("addresses"),
@@ -197,7 +259,7 @@ def alluxio_preflight(hostvars, groups, defaults=None, masters_group="alluxio_ma
             if memtotal_mb is None:
                 memtotal_mb = _hostvar(hostvars, host, "ansible_memtotal_mb")
             if isinstance(memtotal_mb, int):
-                size = parse_size(_hostvar(hostvars, host, "alluxio_worker_mem_size"))
+                size = tier_bytes(_hostvar(hostvars, host, "alluxio_worker_mem_size"))
                 reserve = parse_size(_hostvar(hostvars, host, "alluxio_memory_reserve"))
                 available = memtotal_mb * (1 << 20) - reserve
                 if size > available:
@@ -209,6 +271,68 @@ def alluxio_preflight(hostvars, groups, defaults=None, masters_group="alluxio_ma
 
 
 BIND_PROPERTIES_DERIVED = dict((key, "alluxio_bind_address") for key in BIND_HOST_PROPERTIES)
+# Facts the collection's own plays set (host_facts' alluxio_host): read from hosts, not written to them.
+FACT_VARIABLES = frozenset(["alluxio_host", "alluxio_health", "alluxio_remediate", "alluxio_preflight_problems"])
+# Variables whose items are JVM options (a -D there sets an Alluxio property too; the FUSE mounts'
+# jvm_options are in alluxio_fuse_mounts).
+JVM_OPTION_VARIABLES = ("alluxio_java_opts_extra", "alluxio_java_opts_replace", "alluxio_fuse_mounts", "alluxio_env")
+
+
+def _inventory_vars(hostvars, host):
+    """{name: value} of every alluxio_* variable and ansible_host the inventory gives a host (facts aside);
+    a value whose template fails is left out (the checks that read it report it)."""
+    found = {}
+    try:
+        names = [n for n in hostvars[host] if n.startswith("alluxio_") or n == "ansible_host"]
+    except Exception:  # an unknown host: nothing to check here
+        return found
+    for name in names:
+        if name in FACT_VARIABLES:
+            continue
+        try:
+            found[name] = hostvars[host][name]
+        except Exception:  # an undefined template: reported where the variable is used
+            continue
+    return found
+
+
+def _jvm_options_of(name, value):
+    """The JVM options (strings) a JVM option variable holds."""
+    if name == "alluxio_java_opts_replace" and isinstance(value, dict):
+        return [o for options in value.values() if isinstance(options, (list, tuple)) for o in options]
+    if name == "alluxio_fuse_mounts" and isinstance(value, (list, tuple)):
+        return [o for mount in value if isinstance(mount, dict) and isinstance(mount.get("jvm_options"), (list, tuple))
+                for o in mount["jvm_options"]]
+    if name == "alluxio_env" and isinstance(value, dict):
+        return [str(v) for v in value.values()]
+    return list(value) if isinstance(value, (list, tuple)) else []
+
+
+def inventory_text_problems(host, variables, override, derived):
+    """Text that would reach a host's files as another syntax: a control character in any string of
+    any variable (a line break in a value adds a line to a unit, a properties or a shell file),
+    alluxio_site_properties that Java reads differently from what they say, alluxio_env names that
+    are not shell names, and a -D system property in JVM options that sets a property the roles
+    derive (it wins over alluxio-site.properties: the journal guard and the bind checks would look
+    at another value)."""
+    problems = ["%s: %s has the control character %r: no line breaks, tabs or other control characters in "
+                "values written to hosts' files" % (host, where, char)
+                for name in sorted(variables) for where, char in control_characters(variables[name], name)]
+    properties = variables.get("alluxio_site_properties")
+    if isinstance(properties, dict):
+        problems += ["%s: alluxio_site_properties: %s" % (host, why) for why in property_problems(properties)]
+    env = variables.get("alluxio_env")
+    if isinstance(env, dict):
+        problems += ["%s: alluxio_env: %r is not a shell variable name" % (host, key)
+                     for key in sorted(env, key=str) if not isinstance(key, str) or not ENV_NAME_RE.match(key)]
+    override = override if isinstance(override, (list, tuple)) else []
+    for name in JVM_OPTION_VARIABLES:
+        for key in system_property_keys(_jvm_options_of(name, variables.get(name))):
+            if key in derived and key not in override:
+                problems.append("%s: %s sets -D%s, which the collection derives from %s and which a -D would override "
+                                "behind its checks: set that variable instead (or list the key in "
+                                "alluxio_site_properties_override)" % (host, name, key, derived[key]))
+    return problems
 
 
 def network_problems(host, configured_bind, ansible_host, addresses, firewall, client_networks, ssh_port, site_properties):
@@ -243,7 +367,7 @@ def alluxio_bind_properties(address):
 def alluxio_firewall_sources(hostvars, hosts, client_networks=()):
     """What the firewall admits: every address of the cluster's hosts (host_facts' addresses; for a
     host not read in this run, ansible_host when it is an address, else what its name resolves to
-    here) and the client networks. A host whose addresses cannot be told stops the play: admitting
+    here), the address it binds (alluxio_bind_address) and the client networks. A host whose addresses cannot be told stops the play: admitting
     too little would cut the cluster apart."""
     addresses = []
     for host in hosts:
@@ -251,6 +375,11 @@ def alluxio_firewall_sources(hostvars, hosts, client_networks=()):
         ansible_host = hostvars.get(host, {}).get("ansible_host") or host
         if ip_literal(ansible_host) is not None:
             addresses.append(str(ansible_host))
+        # The address its servers bind (and so send from to its peers), also when it was not read
+        # this run (--limit, unreachable): a multi-homed peer is never cut off until a full run.
+        bound = hostvars.get(host, {}).get("alluxio_bind_address")
+        if ip_literal(bound) is not None and not ip_literal(bound).is_unspecified:
+            addresses.append(str(bound))
         if isinstance(found, list) and found:
             addresses += found
         elif ip_literal(ansible_host) is None:
@@ -261,6 +390,11 @@ def alluxio_firewall_sources(hostvars, hosts, client_networks=()):
                                          "run without --limit, or set its ansible_host to its address" % (host, ansible_host, exc))
     v4, v6 = allowed_sources(addresses, client_networks)
     return v4 + v6
+
+
+def alluxio_firewall_table(_ignored=None):
+    """'inet alnair_alluxio': the firewall table of the collection (module_utils/alluxio_network)."""
+    return "%s %s" % (FIREWALL_FAMILY, FIREWALL_TABLE)
 
 
 def alluxio_listen_ports(site_properties=None):
@@ -364,7 +498,7 @@ def alluxio_secret_values(*mappings):
 
 def alluxio_jvm_command(process, class_path, paths, option_groups=()):
     """The command that starts an Alluxio JVM (master ... proxy, fuse, format) in groups of words, one
-    line each in a unit file: `| map('join', ' ') | join(' \\\n  ')` there, `| flatten` for an argv.
+    line each in a unit file: `| alluxio_unit_exec` there (quoted for systemd), `| flatten` for an argv.
     paths: java, home, conf_dir, log_dir (common role var _alluxio_jvm_paths)."""
     try:
         return jvm_command_lines(process, paths["java"], class_path, paths["home"], paths["conf_dir"], paths["log_dir"],
@@ -436,7 +570,7 @@ def alluxio_expected_workers(hostvars, workers, default_size):
     for host, name in zip(workers, alluxio_hostnames(hostvars, workers)):
         host_vars = hostvars[host]
         size = host_vars["alluxio_worker_mem_size"] if "alluxio_worker_mem_size" in host_vars else default_size
-        expected[name] = alluxio_bytes(size)
+        expected[name] = alluxio_tier_bytes(size)
     return expected
 
 
@@ -636,6 +770,10 @@ class FilterModule(object):
     def filters(self):
         return {
             "alluxio_bytes": alluxio_bytes,
+            "alluxio_path_problem": alluxio_path_problem,
+            "alluxio_firewall_table": alluxio_firewall_table,
+            "alluxio_unit_exec": alluxio_unit_exec,
+            "alluxio_tier_bytes": alluxio_tier_bytes,
             "alluxio_size_text": alluxio_size_text,
             "alluxio_properties": alluxio_properties,
             "systemd_mount_unit": systemd_mount_unit,

@@ -17,6 +17,7 @@ import mmap
 import os
 import socket
 import stat
+import tempfile
 import time
 
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import listening_ports, read_text
@@ -102,8 +103,20 @@ class ScratchFile(object):
     still the file created, and is removed only then."""
 
     def __init__(self, directory, prefix):
+        self.directory, self.prefix = directory, prefix
         self.path = os.path.join(directory, "%s-%s" % (prefix, binascii.hexlify(os.urandom(8)).decode("ascii")))
         self.identity = None
+        self.private_dir = None  # (path, identity) of the directory private_path made
+
+    def private_path(self):
+        """A new path for a file another program (fio) creates and opens itself, following links:
+        inside a new directory made here (mkdtemp: mode 0700, this user's), where no other user can
+        plant a link between the check and fio's open. The old file and directory are removed first."""
+        self.remove()
+        made = tempfile.mkdtemp(prefix=self.prefix + "-", dir=self.directory)
+        self.private_dir = (made, self._identity(os.lstat(made)))
+        self.path = os.path.join(made, "data")
+        return self.path
 
     def create(self, extra_flags=0):
         """A new file (the old one removed first: some file systems, Alluxio FUSE, cannot truncate)."""
@@ -129,16 +142,25 @@ class ScratchFile(object):
             self.identity = self._identity(found)
 
     def remove(self):
-        """Remove the file only if it is still the one created here."""
-        if self.identity is None:
-            return
-        try:
-            found = os.lstat(self.path)
-        except OSError:
-            found = None
-        if found is not None and stat.S_ISREG(found.st_mode) and self._identity(found) == self.identity:
-            os.unlink(self.path)
-        self.identity = None
+        """Remove the file only if it is still the one created here (and the private directory, if
+        it is still the one made here and empty)."""
+        if self.identity is not None:
+            try:
+                found = os.lstat(self.path)
+            except OSError:
+                found = None
+            if found is not None and stat.S_ISREG(found.st_mode) and self._identity(found) == self.identity:
+                os.unlink(self.path)
+            self.identity = None
+        if self.private_dir is not None:
+            made, identity = self.private_dir
+            self.private_dir = None
+            try:
+                found = os.lstat(made)
+                if stat.S_ISDIR(found.st_mode) and self._identity(found) == identity:
+                    os.rmdir(made)
+            except OSError:
+                pass  # gone, or not empty: something else is in it, which is not ours to remove
 
     @staticmethod
     def _identity(found):
@@ -261,14 +283,13 @@ def parse_fio(text, write):
 
 def fio_passes(run_command, fio, scratch, size, block, direct, repetitions):
     """Run fio's write and read passes; returns {write: [...], read: [...]} of parsed fio reports.
-    fio creates the file itself, at a random name; it is removed only while it is still that file."""
+    fio creates the file itself, in a directory of its own made here (ScratchFile.private_path); it
+    is removed only while it is still that file."""
     found = {"write": [], "read": []}
     for _repetition in range(repetitions):
         for write in (True, False):
             if write:
-                scratch.remove()
-                if os.path.lexists(scratch.path):
-                    raise BenchError("%s appeared from elsewhere: not writing over it" % scratch.path)
+                scratch.private_path()
             cmd = fio_command(scratch.path, size, block, direct, write)
             cmd[0] = fio
             rc, out, err = run_command(cmd)

@@ -20,6 +20,17 @@ SYSTEM_DIRS = frozenset([
 FUSE_STATES = ("mounted", "unmounted", "remounted", "absent")
 # Characters the FUSE unit's environment line cannot carry.
 _FUSE_ARG_BAD = re.compile(r"[\s%\\\"']")
+# Control characters: a line break (or a Unicode line separator) in a value written to a unit file,
+# a properties file or a shell file starts a new line of that file's own syntax.
+CONTROL_RE = re.compile(u"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# What a path the roles write into units, shell files and properties may hold: no white space,
+# quotes, backslash, % (systemd specifiers), $ or ` (expansions) or ; (a second command).
+_PATH_BAD = re.compile(u"[\\s\"'\\\\%$`;\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# An Alluxio property key as java.util.Properties reads it unchanged: no white space, =, :, \\,
+# # or ! (each ends the key, escapes a character or starts a comment), plain ASCII.
+PROPERTY_KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
+# A shell variable name (alluxio-env.sh).
+ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def path_problem(value):
@@ -30,7 +41,64 @@ def path_problem(value):
         return "must be a normalised path (no trailing /, no . or .. or //), got %r: use %r" % (value, posixpath.normpath(value))
     if value in SYSTEM_DIRS:
         return "is the system directory %s: the roles would take it over; use a directory of its own" % value
+    bad = _PATH_BAD.search(value)
+    if bad:
+        return ("has %r in %r: a path the roles write into unit, shell and properties files may not hold white space, "
+                "control characters, quotes, \\, %%, $, ` or ;" % (bad.group(0), value))
     return None
+
+
+def control_characters(value, where):
+    """[(where, character)] for every string in value (nested lists and dicts, keys too) that has a
+    control character or a line separator: where names the item (alluxio_env['X'], ...[2])."""
+    found = []
+    if isinstance(value, dict):
+        for key in sorted(value, key=str):
+            found += control_characters(key, "%s key %r" % (where, key))
+            found += control_characters(value[key], "%s[%r]" % (where, key))
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            found += control_characters(item, "%s[%d]" % (where, index))
+    elif isinstance(value, str):
+        bad = CONTROL_RE.search(value)
+        if bad:
+            found.append((where, bad.group(0)))
+    return found
+
+
+def property_problems(properties):
+    """Why alluxio_site_properties entries would be read by Java differently from what they say:
+    keys that java.util.Properties would cut, unescape or skip, values with control characters or
+    white space at an end (Properties.load drops leading white space; Alluxio trims values)."""
+    problems = []
+    for key in sorted(properties, key=str):
+        value = properties[key]
+        if not isinstance(key, str) or not PROPERTY_KEY_RE.match(key):
+            problems.append("key %r is not a property key Java reads as written (letters, digits, '.', '_' and '-' "
+                            "only: white space, =, :, \\, # and ! change what Java reads)" % (key,))
+            continue
+        if isinstance(value, (dict, list, tuple)):
+            problems.append("%s: the value must be a string, number or boolean, got %r" % (key, value))
+            continue
+        text = "" if value is None else str(value)
+        if CONTROL_RE.search(text):
+            problems.append("%s: the value has a control character %r (Java would read another property)"
+                            % (key, CONTROL_RE.search(text).group(0)))
+        elif text != text.strip():
+            problems.append("%s: the value %r has white space at an end (Java and Alluxio would not read it as written)"
+                            % (key, text))
+    return problems
+
+
+def system_property_keys(options):
+    """The keys of the -Dkey=value system properties in a list of JVM options (a word may hold several
+    options when it came from an environment variable)."""
+    keys = []
+    for option in options if isinstance(options, (list, tuple)) else [options]:
+        for word in str(option).split():
+            if word.startswith("-D"):
+                keys.append(word[2:].split("=", 1)[0])
+    return keys
 
 
 def fuse_mount_problems(mount_point, alluxio_path, options, state, libfuse_version, jvm_options=()):

@@ -174,6 +174,42 @@ def fuse_unit_name(mount_point):
     return FUSE_UNIT_TEMPLATE.replace("@", "@" + systemd_escape_path(mount_point))
 
 
+def make_directory_nofollow(path, mode=0o755, owner=None):
+    """Create the directory path (and its missing parents) as root without following a symbolic link
+    anywhere in it: each component is opened with O_NOFOLLOW|O_DIRECTORY from its parent's descriptor,
+    so a link planted or swapped in by another user fails (ELOOP/ENOTDIR) instead of being followed.
+    Only a directory made here gets owner (uid, gid), through its own descriptor. Returns True when
+    path was made here; raises OSError naming the component that is not a plain directory."""
+    if not path.startswith("/"):
+        raise ValueError("%r is not an absolute path" % (path,))
+    parts = [part for part in path.split("/") if part]
+    fd = os.open("/", os.O_RDONLY | os.O_DIRECTORY)
+    made = False
+    try:
+        for index, name in enumerate(parts):
+            made = False
+            try:
+                os.mkdir(name, mode, dir_fd=fd)
+                made = True
+            except OSError as exc:
+                if exc.errno != errno.EEXIST:
+                    raise
+            where = "/" + "/".join(parts[:index + 1])
+            try:
+                child = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
+            except OSError as exc:
+                if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+                    raise OSError(exc.errno, "%s is a symbolic link or not a directory: not followed" % where)
+                raise
+            os.close(fd)
+            fd = child
+        if made and owner:
+            os.fchown(fd, owner[0], owner[1])
+        return made
+    finally:
+        os.close(fd)
+
+
 def mount_at(mounts, mount_point):
     """The mount on top at mount_point (the last one in mountinfo order), or None."""
     found = None

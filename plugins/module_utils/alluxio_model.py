@@ -27,8 +27,14 @@ LOGGERS = {
     "proxy": "PROXY_LOGGER",
     "fuse": "FUSE_LOGGER",
     "format": "Console",
+    "getconf": "Console",
 }
-FORMAT_MAIN_CLASS = "alluxio.cli.Format"
+# Commands run once, not services: the journal format, and the value of a property as Alluxio itself
+# resolves it (site file, -D options, defaults): the journal guard asks it for the journal folder.
+CLI_MAIN_CLASSES = {
+    "format": "alluxio.cli.Format",
+    "getconf": "alluxio.cli.GetConf",
+}
 # Alluxio's defaults, which configure keeps: clients find the master at its RPC port.
 MASTER_RPC_PORT = 19998
 MASTER_WEB_PORT = 19999
@@ -75,10 +81,10 @@ def jvm_command_lines(process, java, class_path, home, conf_dir, log_dir, option
     """The command that starts an Alluxio JVM, as the distribution's bin/launch-process builds it,
     in groups of words (one line each in a unit file): java, each non-empty group of JVM options,
     the class path, the system properties, the main class. Written once for the service units,
-    the FUSE unit and the journal format (the roles call it through the filter alluxio_jvm_command)."""
+    the FUSE unit, the journal format and getconf (the roles call it through the filter alluxio_jvm_command)."""
     if process not in LOGGERS:
         raise ValueError("unknown Alluxio process %r (one of %s)" % (process, ", ".join(sorted(LOGGERS))))
-    main_class = FORMAT_MAIN_CLASS if process == "format" else MAIN_CLASSES[process]
+    main_class = CLI_MAIN_CLASSES.get(process) or MAIN_CLASSES[process]
     properties = ["-Dalluxio.home=%s" % home, "-Dalluxio.conf.dir=%s" % conf_dir, "-Dalluxio.logs.dir=%s" % log_dir,
                   "-Dalluxio.user.logs.dir=%s/user" % log_dir, "-Dlog4j.configuration=file:%s/log4j.properties" % conf_dir,
                   "-Dalluxio.logger.type=%s" % LOGGERS[process], "-Djava.net.preferIPv4Stack=true"]

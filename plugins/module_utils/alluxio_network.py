@@ -73,6 +73,12 @@ def parse_networks(values):
             problems.append("%s admits every address: set alluxio_firewall: false to run without the firewall" % network)
             continue
         networks.append(network)
+    # Networks that together cover every address (0.0.0.0/1 and 128.0.0.0/1) admit everyone as well.
+    for version in (4, 6):
+        merged = list(ipaddress.collapse_addresses(n for n in networks if n.version == version))
+        if any(n.prefixlen == 0 for n in merged):
+            problems.append("%s together admit every %s address: set alluxio_firewall: false to run without the firewall"
+                            % (", ".join(str(n) for n in networks if n.version == version), "IPv4" if version == 4 else "IPv6"))
     return networks, problems
 
 

@@ -57,6 +57,22 @@ def parse_size(value):
     return result
 
 
+# A tmpfs has whole pages: the kernel rounds its size= up to its page size (62.51GB is
+# 67,119,601,418 bytes as written, 67,119,603,712 mounted on 4 KiB pages). 64 KiB is a whole
+# number of pages for every page size Linux uses (4, 16 and 64 KiB: x86, arm64, ppc64).
+TIER_GRANULE = 64 << 10
+
+
+def tier_bytes(value):
+    """The bytes a worker's MEM tier of this size really has: the size rounded up to TIER_GRANULE.
+
+    The one source for the ramdisk unit's size=, the tier quota Alluxio reports as the worker's
+    capacity, the health check of the mounted tmpfs and the capacity gates: all four agree on
+    every host whatever its page size. Raises SizeError like parse_size."""
+    num_bytes = parse_size(value)
+    return -(-num_bytes // TIER_GRANULE) * TIER_GRANULE
+
+
 def format_size(num_bytes):
     """A short human form of a byte count, in the units Alluxio prints (binary)."""
     for unit in ("PB", "TB", "GB", "MB", "KB"):

@@ -26,8 +26,9 @@ options:
   expected_workers:
     description:
       - Worker host name (as the worker registers, C(alluxio.worker.hostname)) to its expected
-        capacity. A capacity is bytes or an Alluxio size such as C(100GB); null skips the
-        capacity check for that worker.
+        capacity. A capacity is bytes or an Alluxio size such as C(100GB), taken as the collection
+        sizes a MEM tier (rounded up to a whole 64 KiB, as the ramdisk and the tier quota are); null
+        skips the capacity check for that worker.
       - When omitted, nothing is compared and C(healthy) only means no worker is lost.
     type: dict
   ignore_unintended:
@@ -173,7 +174,7 @@ import time
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_cluster import (
     describe_problems, fetch_master_info, local_master_url, summarize)
-from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, parse_size
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, tier_bytes
 
 
 def expected_capacities(module, workers):
@@ -185,7 +186,7 @@ def expected_capacities(module, workers):
             expected[host] = None
             continue
         try:
-            expected[host] = parse_size(size)
+            expected[host] = tier_bytes(size)
         except SizeError as exc:
             module.fail_json(msg="expected_workers[%s]: %s" % (host, exc))
     return expected

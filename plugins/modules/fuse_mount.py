@@ -167,7 +167,8 @@ from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_cluster imp
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_shell import ShellError, is_directory
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import (
     ALLUXIO_FUSE_FSTYPE, FUSE_UNIT_TEMPLATE, QUICK_TIMEOUT, SYSTEMCTL_TIMEOUT, HostError, bounded, fuse_process_args, fuse_unit_name,
-    fuse_user_allow_other, mount_at, parse_mountinfo, passwd_entry, path_responds, read_text, systemctl_show)
+    fuse_user_allow_other, make_directory_nofollow, mount_at, parse_mountinfo, passwd_entry, path_responds, read_text,
+    systemctl_show)
 
 UNIT_DIR = "/etc/systemd/system"
 LIB_DIRS = ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/lib64", "/lib"]
@@ -313,11 +314,11 @@ class FuseMount(object):
         self.systemctl("daemon-reload", check_rc=True)
 
     def make_mount_point(self, user):
-        os.makedirs(self.mount_point, 0o755)
-        self.created_mount_point = True
-        owner = _user_ids(user)
-        if owner:
-            os.chown(self.mount_point, owner[0], owner[1])
+        # Never through a link: a parent another user writes could hold one (alluxio_host).
+        try:
+            self.created_mount_point = make_directory_nofollow(self.mount_point, 0o755, _user_ids(user))
+        except OSError as exc:
+            self.module.fail_json(msg="cannot create the mount point %s: %s" % (self.mount_point, exc.strerror or exc))
 
     def restarts(self):
         rc, out, err = self.systemctl("show", "--property=NRestarts", "--value", self.unit)

@@ -63,7 +63,9 @@ options:
     description: Where the worker's ramdisk must be mounted.
     type: str
   ramdisk_size:
-    description: Its configured size (an Alluxio size such as C(1GB)).
+    description:
+      - Its configured size (an Alluxio size such as C(62.51GB)). The tmpfs must have exactly the bytes the
+        collection gives a MEM tier of that size (rounded up to a whole 64 KiB, whole pages on every host).
     type: str
   free_space:
     description: Path to the free space its file system must have (an Alluxio size).
@@ -206,7 +208,7 @@ from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_checks import put_back_refusal
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_cluster import WORKER_INFO_PATH, fetch_json, fetch_master_info
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_network import FIREWALL_FAMILY, FIREWALL_TABLE, WILDCARD_ADDRESSES
-from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, format_size, parse_size
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, format_size, parse_size, tier_bytes
 
 
 # What each kind of check is called in the table, and what repairs it when it fails:
@@ -386,7 +388,8 @@ class Health(object):
         ok = mount["fstype"] in ("tmpfs", "ramfs") and (size is None or found == size)
         detail = "%s of %s" % (mount["fstype"], format_size(found) if found else "no size")
         if size is not None and found != size:
-            detail += ", configured %s" % format_size(size)
+            # Two sizes can print alike (62.51GB): the bytes say which is which.
+            detail += "%s, configured %s (%d bytes)" % (" (%d bytes)" % found if found else "", format_size(size), size)
         self.add("ramdisk", path, ok, detail)
 
     def free_space(self, wanted):
@@ -424,7 +427,7 @@ def main():
     )
     params = module.params
     try:
-        ramdisk_size = parse_size(params["ramdisk_size"]) if params["ramdisk_size"] else None
+        ramdisk_size = tier_bytes(params["ramdisk_size"]) if params["ramdisk_size"] else None
         free_space = dict((path, parse_size(size)) for path, size in params["free_space"].items())
     except SizeError as exc:
         module.fail_json(msg=str(exc))

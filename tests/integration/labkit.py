@@ -23,6 +23,7 @@ import yaml
 from testinfra.utils.ansible_runner import AnsibleRunner
 
 import labnet
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import format_size, tier_bytes
 
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = REPO / ".venv" / "bin"
@@ -46,6 +47,22 @@ SPARE_ADDRESS = {"lab-worker3": labnet.address("lab-worker3")}
 # An address of the lab's subnet that no lab host ever has (more than MAX_HOSTS): an unreachable host.
 UNUSED_ADDRESS = labnet.host_address(labnet.MAX_HOSTS)
 MASTER_URL = f"http://{ADDRESS['lab-master']}:19999"
+
+
+def _worker_mem_sizes():
+    """Each lab worker's alluxio_worker_mem_size as the lab's inventory writes it (group_vars, host_vars)."""
+    size = yaml.safe_load((INVENTORY / "group_vars" / "all.yml").read_text())["alluxio_worker_mem_size"]
+    sizes = {}
+    for name in ADDRESS:
+        if name.startswith("lab-worker"):
+            own = INVENTORY / "host_vars" / f"{name}.yml"
+            sizes[name] = (yaml.safe_load(own.read_text()) or {}).get("alluxio_worker_mem_size", size) if own.exists() else size
+    return sizes
+
+
+# The lab workers' sizes, written the runbook's way (256.01MB, 192.51MB), and the bytes each tier has.
+WORKER_MEM_SIZE = _worker_mem_sizes()
+WORKER_TIER_BYTES = {name: tier_bytes(size) for name, size in WORKER_MEM_SIZE.items()}
 
 
 def run(cmd, check=True, timeout=900, cwd=REPO, **kw):

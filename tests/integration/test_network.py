@@ -5,7 +5,7 @@ reach the master's RPC and web ports nor a worker's data port, and SSH still wor
 alluxio_firewall: false opens them again; site.yml closes them again."""
 import pytest
 
-from labkit import ADDRESS, HEALTH, SITE, inventory_without, lab_up, main_pid, master_info, on, playbook, reaches
+from labkit import ADDRESS, HEALTH, SITE, inventory_without, lab_up, main_pid, master_info, on, playbook, reaches, wait_for
 
 OUTSIDER = "lab-worker3"
 MASTER, WORKER = ADDRESS["lab-master"], ADDRESS["lab-worker1"]
@@ -57,3 +57,17 @@ def test_firewall_off_opens_the_ports_and_site_closes_them_again(three_hosts):
     again = playbook(SITE, inventory=three_hosts)
     assert all(c["changed"] == 0 for c in again.recap.values()), again.recap
     assert main_pid("lab-master", "alluxio-master.service") == before  # the firewall restarts nothing
+
+
+def test_a_server_does_not_start_without_its_firewall_table(cluster):
+    """With the firewall on, a server whose table is not loaded (a failed load at boot) stays down
+    rather than open to everyone, and comes up by itself once the table is back."""
+    name, unit = "lab-worker2", "alluxio-job-worker"
+    assert on(name, "nft delete table inet alnair_alluxio").returncode == 0
+    try:
+        assert on(name, f"systemctl restart {unit}").returncode != 0
+        assert on(name, f"systemctl is-active {unit}").stdout.strip() != "active"
+        assert "list table inet alnair_alluxio" in on(name, f"journalctl -u {unit} -n 20 --no-pager").stdout
+    finally:
+        on(name, "systemctl restart alnair-alluxio-firewall")
+    assert wait_for(lambda: on(name, f"systemctl is-active {unit}").stdout.strip() == "active", 60, interval=1)

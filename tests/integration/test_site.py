@@ -8,7 +8,8 @@ import shutil
 import pytest
 import yaml
 
-from labkit import ADDRESS, ALLUXIO_CLI, INVENTORY, REPO, SITE, UNUSED_ADDRESS, adhoc, host, main_pid, on, playbook, wait_for
+from labkit import (ADDRESS, ALLUXIO_CLI, INVENTORY, REPO, SITE, UNUSED_ADDRESS, WORKER_MEM_SIZE, WORKER_TIER_BYTES, adhoc, format_size,
+                    host, main_pid, on, playbook, wait_for)
 
 PROPERTY_CHANGE = '{"alluxio_site_properties": {"alluxio.user.block.size.bytes.default": "32MB"}}'
 
@@ -36,7 +37,8 @@ def test_check_diff_after_a_property_change_reports_the_file_and_restarts_only(c
 def test_status_shows_the_cluster_with_capacities_in_binary_units(cluster):
     res = playbook(REPO / "playbooks" / "status.yml")
     assert "Alluxio 2.9.6 on lab-master: 2 live worker(s), 0 lost, healthy: True" in res.stdout, res.stdout[-2000:]
-    assert "lab-worker1 capacity 256.00MB" in res.stdout and "lab-worker2 capacity 192.00MB" in res.stdout
+    for name, tier in WORKER_TIER_BYTES.items():  # 256.01MB is 256.06MB: rounded up to whole 64 KiB
+        assert f"{name} capacity {format_size(tier)}" in res.stdout, res.stdout[-2000:]
     assert all(c["changed"] == 0 for c in res.recap.values())
 
 
@@ -165,10 +167,10 @@ def test_worker_comes_back_after_a_reboot_with_its_ramdisk_services_and_fuse(clu
     """The ramdisk mount unit, the services and the FUSE unit are enabled: a rebooted worker rejoins by itself."""
     adhoc("lab-worker2", "ansible.builtin.reboot", {"reboot_timeout": 180})
     worker2 = host("lab-worker2")
-    assert f"size={192 * 1024}k" in worker2.mount_point("/mnt/ramdisk").options
+    assert f"size={WORKER_TIER_BYTES['lab-worker2'] // 1024}k" in worker2.mount_point("/mnt/ramdisk").options
     assert worker2.service("alluxio-worker").is_running and worker2.service("alluxio-job-worker").is_running
     res = adhoc("lab-master", "alnair.alluxio.cluster_info", {
-        "master_url": "http://lab-master:19999", "expected_workers": {"lab-worker1": "256MB", "lab-worker2": "192MB"},
+        "master_url": "http://lab-master:19999", "expected_workers": WORKER_MEM_SIZE,
         "max_last_contact_sec": 5, "wait": True, "timeout": 120, "fail_unhealthy": True})
     assert res.results["lab-master"][1]["healthy"] is True
     # The FUSE mount comes back by itself too, and answers.

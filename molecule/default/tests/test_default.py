@@ -7,7 +7,9 @@ WORKER_UNITS = ["alluxio-worker", "alluxio-job-worker"]
 PORTS = {"lab-master": [19998, 19999, 20001]}
 WORKER_PORTS = [29999, 30001]
 # The lab inventory's worker memory sizes (inventories/lab/host_vars).
-WORKER_MEM = {"lab-worker1": 256 * 2**20, "lab-worker2": 192 * 2**20}
+# The lab's 256.01MB and 192.51MB as the collection sizes a MEM tier: rounded up to a whole 64 KiB
+# (module_utils/alluxio_sizes.tier_bytes; tests/unit/test_tier_sizes.py pins these figures).
+WORKER_MEM = {"lab-worker1": 268500992, "lab-worker2": 201916416}
 
 
 def name_of(host):

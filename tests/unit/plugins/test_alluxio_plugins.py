@@ -325,7 +325,8 @@ def test_the_process_model_is_written_once():
     # templates ask the filter alluxio_jvm_command (units, FUSE unit, journal format).
     for path in list(roles.glob("*/tasks/*.yml")) + list(roles.glob("*/templates/*")) + list(roles.glob("*/vars/*.yml")):
         text = path.read_text()
-        for fact in ["-Dalluxio.", "-Dlog4j.", "preferIPv4Stack", alluxio_model.FORMAT_MAIN_CLASS] + list(alluxio_model.LOGGERS.values())[:-1]:
+        for fact in (["-Dalluxio.", "-Dlog4j.", "preferIPv4Stack"] + list(alluxio_model.CLI_MAIN_CLASSES.values())
+                     + [logger for logger in alluxio_model.LOGGERS.values() if logger != "Console"]):
             assert fact not in text, (path, fact)
     # The playbooks' default master web port is Alluxio's, the one modules ask when given no URL.
     import yaml

@@ -1,0 +1,90 @@
+"""A worker's MEM tier of a size that is not a whole number of pages (the runbook's 62.51GB).
+
+One function, tier_bytes, owns the bytes such a tier has; the ramdisk unit, the tier quota, the
+health check and the capacity gates all use it. The last test mounts real tmpfs file systems: the
+kernel must report exactly the bytes the collection writes.
+"""
+import os
+import subprocess
+
+import pytest
+
+from ansible_collections.alnair.alluxio.plugins.filter import alluxio as filters
+from ansible_collections.alnair.alluxio.plugins.module_utils import alluxio_host as host
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import (
+    TIER_GRANULE, SizeError, parse_size, tier_bytes)
+
+# The runbook's own worker sizes, and the lab's versions of them (none a whole number of pages).
+RUNBOOK_SIZES = ["100GB", "62.51GB", "200.01MB", "162.51MB", "1.3GB", "12345", "1GB", "256MB", 4097]
+
+
+@pytest.mark.parametrize("size", RUNBOOK_SIZES)
+def test_a_tier_is_whole_pages_on_every_page_size(size):
+    written = parse_size(size)
+    tier = tier_bytes(size)
+    assert written <= tier < written + TIER_GRANULE
+    for page in (4096, 16384, 65536):
+        assert tier % page == 0
+    assert tier_bytes(tier) == tier  # what the gates pass back in is taken as it is
+
+
+@pytest.mark.parametrize("size,expected", [
+    ("62.51GB", 67119611904),   # 67,119,601,418 as written: the kernel mounted 67,119,603,712 on 4 KiB pages
+    ("100GB", 100 << 30),       # whole sizes do not move
+    ("200.01MB", 209780736),
+])
+def test_tier_bytes_of_the_runbook_sizes(size, expected):
+    assert tier_bytes(size) == expected
+
+
+@pytest.mark.parametrize("size", ["lots", "-5GB", "0", True])
+def test_a_bad_size_is_still_refused(size):
+    with pytest.raises(SizeError):
+        tier_bytes(size)
+
+
+def test_the_gates_and_the_unit_expect_the_same_bytes():
+    hostvars = {"w1": {"alluxio_worker_mem_size": "62.51GB"}, "w2": {"alluxio_worker_mem_size": "100GB"}}
+    expected = filters.alluxio_expected_workers(hostvars, ["w1", "w2"], "1GB")
+    assert expected == {"w1": filters.alluxio_tier_bytes("62.51GB"), "w2": 100 << 30}
+
+
+def test_the_health_check_passes_a_mounted_tier_and_names_the_bytes_of_a_wrong_one():
+    from ansible_collections.alnair.alluxio.plugins.modules.host_health import Health
+
+    tier = tier_bytes("62.51GB")
+    mounts = [{"mount_point": "/mnt/ramdisk", "fstype": "tmpfs", "options": "rw,size=%dk" % (tier >> 10)}]
+    health = Health(None)
+    health.ramdisk("/mnt/ramdisk", tier, mounts)
+    assert health.checks[-1]["ok"], health.checks[-1]
+    # The kernel's own rounding of the old, unrounded size (4 KiB pages): not the tier, and the detail says by how much.
+    old = -(-parse_size("62.51GB") // 4096) * 4096
+    mounts[0]["options"] = "rw,size=%dk" % (old >> 10)
+    health.ramdisk("/mnt/ramdisk", tier, mounts)
+    assert not health.checks[-1]["ok"]
+    assert "(%d bytes), configured 62.51GB (%d bytes)" % (old, tier) in health.checks[-1]["detail"]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mounting a tmpfs needs root (CI runs as root)")
+@pytest.mark.parametrize("size", ["62.51MB", "200.01MB", "12345", "1.3MB"])
+def test_the_kernel_mounts_exactly_the_tier_bytes(tmp_path, size):
+    point = tmp_path / "ramdisk"
+    point.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=%d,mode=0700" % tier_bytes(size), "alnair-test", str(point)],
+                   check=True, timeout=10)
+    try:
+        with open("/proc/self/mountinfo") as mountinfo:
+            mount = host.mount_at(host.parse_mountinfo(mountinfo.read()), str(point))
+        assert mount["fstype"] == "tmpfs"
+        assert host.mount_size_bytes(mount["options"]) == tier_bytes(size)
+    finally:
+        subprocess.run(["umount", str(point)], check=True, timeout=10)
+
+
+def test_the_lab_is_shaped_like_the_runbook():
+    """The lab's workers are sized the runbook's way (not whole pages), and molecule's figures are their tiers."""
+    import labkit
+    assert labkit.WORKER_MEM_SIZE == {"lab-worker1": "256.01MB", "lab-worker2": "192.51MB"}
+    for size in labkit.WORKER_MEM_SIZE.values():
+        assert parse_size(size) % 4096
+    assert labkit.WORKER_TIER_BYTES == {"lab-worker1": 268500992, "lab-worker2": 201916416}
