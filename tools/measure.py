@@ -34,6 +34,10 @@
                                                    remediate.yml -e alluxio_remediate_restart=true (everything
                                                    restarts, FUSE included) on the deployed lab, and its phases;
                                                    --rolling: workers one at a time, the master left running
+    python3 tools/measure.py restarts [--runs 2] [--baseline REV]
+                                                   remediate.yml on the lab with this checkout's runbook-shaped sizes,
+                                                   an earlier commit's code (a git worktree) then this checkout's:
+                                                   processes restarted per run (MainPIDs), health.yml's exit code
 
 Prints one Markdown table row per figure, with the runs behind the median.
 """
@@ -599,6 +603,61 @@ def measure_rerun(runs, baseline):
                                                   / statistics.median(found[f"{baseline} (before)"])], command)
 
 
+# The units whose processes a remediate.yml run must leave alone on a healthy cluster.
+RESTART_UNITS = {"lab-master": ["alluxio-master", "alluxio-job-master"],
+                 "lab-worker1": ["alluxio-worker", "alluxio-job-worker", FUSE_UNIT],
+                 "lab-worker2": ["alluxio-worker", "alluxio-job-worker", FUSE_UNIT]}
+
+
+def main_pids():
+    """{host unit: MainPID} of every Alluxio process of the default lab."""
+    found = {}
+    for host, units in RESTART_UNITS.items():
+        out = ssh_on(host, "systemctl", "show", "--property=MainPID", "--value", *units)
+        for unit, pid in zip(units, out.split()):
+            found[f"{host} {unit}"] = pid
+    return found
+
+
+def measure_restarts(runs, baseline):
+    """remediate.yml on the lab with the runbook-shaped sizes of this checkout's lab inventory
+    (256.01MB, 192.51MB: not whole pages), with an earlier commit's code (a git worktree given
+    this checkout's inventory) and with this checkout's: processes restarted per run (MainPIDs
+    before and after each run) and health.yml's exit code."""
+    recap = re.compile(r"changed=(\d+)")
+    found = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        other = Path(tmp) / "baseline"
+        subprocess.run(["git", "worktree", "add", "--detach", str(other), baseline], cwd=REPO, check=True, capture_output=True)
+        try:
+            subprocess.run(["bash", "tools/bootstrap.sh"], cwd=other, check=True, capture_output=True)
+            for name in ("hosts.yml", "group_vars/all.yml", "host_vars/lab-worker2.yml"):
+                (other / "inventories" / "lab" / name).write_text((REPO / "inventories" / "lab" / name).read_text())
+            for name, checkout in ((f"{baseline} (before)", other), ("this checkout", REPO)):
+                env = dict(os.environ, PATH=f"{checkout / '.venv' / 'bin'}:{os.environ['PATH']}")
+
+                def play(path, checkout=checkout, env=env):
+                    return subprocess.run([str(checkout / ".venv" / "bin" / "ansible-playbook"), path], cwd=checkout, env=env,
+                                          check=False, capture_output=True, text=True)
+                converge = play("playbooks/site.yml")
+                print(f"{name}: converge rc {converge.returncode}, changed {recap.findall(converge.stdout)}", file=sys.stderr, flush=True)
+                for _ in range(runs):
+                    health = play("playbooks/health.yml").returncode
+                    before = main_pids()
+                    remediate = play("playbooks/remediate.yml")
+                    after = main_pids()
+                    restarted = sorted(unit for unit in before if before[unit] != after[unit])
+                    found.setdefault(name, []).append(len(restarted))
+                    print(f"{name}: health rc {health}, remediate rc {remediate.returncode}, changed "
+                          f"{recap.findall(remediate.stdout)}, restarted {restarted}", file=sys.stderr, flush=True)
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(other)], cwd=REPO, capture_output=True)
+    command = f"python3 tools/measure.py restarts --runs {runs} --baseline {baseline}"
+    for name, counts in found.items():
+        print(f"| remediate.yml on the runbook-shaped lab, processes restarted per run, {name} | "
+              f"{statistics.median(counts):g} | {len(counts)} ({', '.join(map(str, counts))}) | `{command}` |", flush=True)
+
+
 def measure_health(runs):
     samples = [playbook_seconds("playbooks/health.yml")[0] for _ in range(runs)]
     row("health.yml on a healthy lab cluster (changed=0)", samples, f"python3 tools/measure.py health --runs {runs}")
@@ -645,7 +704,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("what", choices=["lab", "site", "startup", "memory", "fuse", "accuracy", "bench", "training", "epoch1",
                                                 "fusejvm", "fuseheap", "rerun", "health", "faults",
-                                                "remediate"])
+                                                "remediate", "restarts"])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--dir", default="/var/tmp/alnair-accuracy")
     parser.add_argument("--size", default="1GB")
@@ -654,7 +713,7 @@ def main():
     parser.add_argument("--libfuse", type=int, choices=[2, 3], default=2, help="epoch1: the libfuse of the mount")
     parser.add_argument("--heap", action="append", help="fusejvm: a FUSE heap to try (repeatable; default 256m and 1g)")
     parser.add_argument("--entries", type=int, action="append", help="fuseheap: a tree size to list (default 2000 and 20000)")
-    parser.add_argument("--baseline", default="HEAD", help="rerun: the commit to compare this checkout with")
+    parser.add_argument("--baseline", default="HEAD", help="rerun, restarts: the commit to compare this checkout with")
     parser.add_argument("--gc", action="append", help="fusejvm: a collector to try: default, G1, Parallel, Serial (repeatable)")
     args = parser.parse_args()
     {"lab": lambda: measure_lab(args.runs), "site": lambda: measure_site(args.runs),
@@ -666,7 +725,8 @@ def main():
      "rerun": lambda: measure_rerun(args.runs, args.baseline),
      "fuseheap": lambda: measure_fuseheap(args.runs, args.entries or [2000, 20000]),
      "fusejvm": lambda: measure_fusejvm(args.runs, args.heap or ["256m", "1g"], args.gc or ["default"]), "health": lambda: measure_health(args.runs),
-     "remediate": lambda: measure_remediate(args.runs, args.rolling)}[args.what]()
+     "remediate": lambda: measure_remediate(args.runs, args.rolling),
+     "restarts": lambda: measure_restarts(args.runs, args.baseline)}[args.what]()
 
 
 if __name__ == "__main__":

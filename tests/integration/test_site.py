@@ -133,12 +133,15 @@ def test_checksum_mismatch_is_refused_before_any_change(cluster, tmp_path):
 def test_a_journal_without_its_marker_is_never_formatted(cluster):
     """The master's journal has content but its format marker is gone (a reinstall, a copied disk):
     site.yml stops on the master and leaves the journal and the running master alone; with
-    alluxio_journal_adopt it takes the journal as it is."""
-    marker = "/var/lib/alluxio/.journal-formatted"
+    alluxio_journal_adopt it takes the journal as it is, and its chown follows no link planted in it
+    (the alluxio user owns the journal)."""
+    marker = "/etc/alluxio/.journal-formatted"
     listing = "find /var/lib/alluxio/journal -type f"  # a format would remove every file (the master may add some)
     before, pid = set(on("lab-master", listing).stdout.split()), main_pid("lab-master", "alluxio-master.service")
     assert before
     assert on("lab-master", f"mv {marker} {marker}.away").returncode == 0
+    planted = "mkdir -p /srv/victim && runuser -u alluxio -- ln -s /srv/victim /var/lib/alluxio/journal/planted"
+    assert on("lab-master", planted).returncode == 0
     try:
         res = playbook(SITE, check=False)
         assert res.returncode != 0 and res.recap["lab-master"]["failed"] == 1, res.recap
@@ -149,8 +152,9 @@ def test_a_journal_without_its_marker_is_never_formatted(cluster):
         assert adopted.recap["lab-master"]["failed"] == 0
         assert on("lab-master", f"cat {marker}").stdout.startswith("adopted existing journal by alnair.alluxio")
         assert main_pid("lab-master", "alluxio-master.service") == pid
+        assert on("lab-master", "stat -c %U /srv/victim").stdout.strip() == "root"  # the link was not followed
     finally:
-        on("lab-master", f"mv -f {marker}.away {marker}")
+        on("lab-master", f"mv -f {marker}.away {marker}; rm -f /var/lib/alluxio/journal/planted; rmdir /srv/victim")
 
 
 def test_unreachable_worker_is_named_and_the_others_converge(cluster, tmp_path):

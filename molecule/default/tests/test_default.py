@@ -56,7 +56,10 @@ def test_master_knows_its_workers_and_formatted_its_journal_once(host):
         return
     lines = [l for l in host.file("/etc/alluxio/workers").content_string.splitlines() if l and not l.startswith("#")]
     assert lines == ["lab-worker1", "lab-worker2"]
-    assert host.file("/var/lib/alluxio/.journal-formatted").content_string.startswith("formatted by alnair.alluxio")
+    # The marker lives where only root writes (the alluxio user owns /var/lib/alluxio).
+    assert host.file("/etc/alluxio/.journal-formatted").content_string.startswith("formatted by alnair.alluxio")
+    assert host.file("/etc/alluxio/.journal-formatted").user == "root"
+    assert not host.file("/var/lib/alluxio/.journal-formatted").exists
     address = host.ansible.get_variables()["ansible_host"]  # the master listens there, not on localhost
     info = json.loads(host.check_output(f"curl -sf http://{address}:19999/api/v1/master/info"))
     assert {w["address"]["host"]: w["capacityBytes"] for w in info["workers"]} == WORKER_MEM
