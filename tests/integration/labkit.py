@@ -23,7 +23,7 @@ import yaml
 from testinfra.utils.ansible_runner import AnsibleRunner
 
 import labnet
-from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import format_size, tier_bytes
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import tier_bytes
 
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = REPO / ".venv" / "bin"

@@ -8,7 +8,8 @@ import shutil
 import pytest
 import yaml
 
-from labkit import (ADDRESS, ALLUXIO_CLI, INVENTORY, REPO, SITE, UNUSED_ADDRESS, WORKER_MEM_SIZE, WORKER_TIER_BYTES, adhoc, format_size,
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import format_size
+from labkit import (ADDRESS, ALLUXIO_CLI, INVENTORY, REPO, SITE, UNUSED_ADDRESS, WORKER_MEM_SIZE, WORKER_TIER_BYTES, adhoc,
                     host, main_pid, on, playbook, wait_for)
 
 PROPERTY_CHANGE = '{"alluxio_site_properties": {"alluxio.user.block.size.bytes.default": "32MB"}}'
