@@ -15,7 +15,7 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_checks import (
     CONTROL_RE, ENV_NAME_RE, control_characters, fuse_mount_problems, mount_options, path_problem, property_problems,
     secret_values, system_property_keys)
-from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import fuse_unit_name, systemd_escape_path
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import bounded, fuse_unit_name, systemd_escape_path
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_model import (
     BIND_HOST_PROPERTIES, MASTER_RPC_PORT, fuse_jvm_sizing, jvm_command_lines, jvm_size_mib, process_model)
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_network import (
@@ -271,8 +271,9 @@ def alluxio_preflight(hostvars, groups, defaults=None, masters_group="alluxio_ma
 
 
 BIND_PROPERTIES_DERIVED = dict((key, "alluxio_bind_address") for key in BIND_HOST_PROPERTIES)
-# Facts the collection's own plays set (host_facts' alluxio_host): read from hosts, not written to them.
-FACT_VARIABLES = frozenset(["alluxio_host", "alluxio_health", "alluxio_remediate", "alluxio_preflight_problems"])
+# What the collection's own plays set (host_facts' alluxio_host, health's and remediate's results): read
+# from hosts, never written to their files.
+FACT_VARIABLES = frozenset(["alluxio_host", "alluxio_health", "alluxio_cluster_health", "alluxio_remediate"])
 # Variables whose items are JVM options (a -D there sets an Alluxio property too; the FUSE mounts'
 # jvm_options are in alluxio_fuse_mounts).
 JVM_OPTION_VARIABLES = ("alluxio_java_opts_extra", "alluxio_java_opts_replace", "alluxio_fuse_mounts", "alluxio_env")
@@ -315,9 +316,11 @@ def inventory_text_problems(host, variables, override, derived):
     are not shell names, and a -D system property in JVM options that sets a property the roles
     derive (it wins over alluxio-site.properties: the journal guard and the bind checks would look
     at another value)."""
+    # alluxio_site_properties: property_problems below names its control characters with the key.
     problems = ["%s: %s has the control character %r: no line breaks, tabs or other control characters in "
                 "values written to hosts' files" % (host, where, char)
-                for name in sorted(variables) for where, char in control_characters(variables[name], name)]
+                for name in sorted(variables) if name != "alluxio_site_properties"
+                for where, char in control_characters(variables[name], name)]
     properties = variables.get("alluxio_site_properties")
     if isinstance(properties, dict):
         problems += ["%s: alluxio_site_properties: %s" % (host, why) for why in property_problems(properties)]
@@ -367,8 +370,8 @@ def alluxio_bind_properties(address):
 def alluxio_firewall_sources(hostvars, hosts, client_networks=()):
     """What the firewall admits: every address of the cluster's hosts (host_facts' addresses; for a
     host not read in this run, ansible_host when it is an address, else what its name resolves to
-    here), the address it binds (alluxio_bind_address) and the client networks. A host whose addresses cannot be told stops the play: admitting
-    too little would cut the cluster apart."""
+    here), the address each binds (alluxio_bind_address) and the client networks. A host whose
+    addresses cannot be told stops the play: admitting too little would cut the cluster apart."""
     addresses = []
     for host in hosts:
         found = (hostvars.get(host, {}).get("alluxio_host") or {}).get("addresses")
@@ -390,6 +393,15 @@ def alluxio_firewall_sources(hostvars, hosts, client_networks=()):
                                          "run without --limit, or set its ansible_host to its address" % (host, ansible_host, exc))
     v4, v6 = allowed_sources(addresses, client_networks)
     return v4 + v6
+
+
+def alluxio_bounded(argv, seconds):
+    """argv under coreutils timeout (the modules' alluxio_host.bounded): its process group ended after
+    seconds, killed 5 s later: a command task that can never hang a play."""
+    try:
+        return bounded(argv, int(seconds))
+    except (TypeError, ValueError) as exc:
+        raise AnsibleFilterError("alluxio_bounded expects an argument list and seconds: %s" % exc)
 
 
 def alluxio_firewall_table(_ignored=None):
@@ -771,6 +783,7 @@ class FilterModule(object):
         return {
             "alluxio_bytes": alluxio_bytes,
             "alluxio_path_problem": alluxio_path_problem,
+            "alluxio_bounded": alluxio_bounded,
             "alluxio_firewall_table": alluxio_firewall_table,
             "alluxio_unit_exec": alluxio_unit_exec,
             "alluxio_tier_bytes": alluxio_tier_bytes,

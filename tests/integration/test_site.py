@@ -2,12 +2,14 @@
 collection converged), check mode, a real client, bad input, a reboot. The one converge is
 `cluster` (conftest, test_installed_collection); this module is the one place that tests
 idempotence and check mode; units, ports and files are molecule's testinfra verify (test_molecule)."""
+import base64
 import json
 import shutil
 
 import pytest
 import yaml
 
+from ansible_collections.alnair.alluxio.plugins.filter.alluxio import alluxio_unit_exec as format_unit_exec
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import format_size
 from labkit import (ADDRESS, ALLUXIO_CLI, INVENTORY, REPO, SITE, UNUSED_ADDRESS, WORKER_MEM_SIZE, WORKER_TIER_BYTES, adhoc,
                     host, main_pid, on, playbook, wait_for)
@@ -136,7 +138,7 @@ def test_a_journal_without_its_marker_is_never_formatted(cluster):
     site.yml stops on the master and leaves the journal and the running master alone; with
     alluxio_journal_adopt it takes the journal as it is, and its chown follows no link planted in it
     (the alluxio user owns the journal)."""
-    marker = "/etc/alluxio/.journal-formatted"
+    marker, old_marker = "/etc/alluxio/.journal-formatted", "/var/lib/alluxio/.journal-formatted"
     listing = "find /var/lib/alluxio/journal -type f"  # a format would remove every file (the master may add some)
     before, pid = set(on("lab-master", listing).stdout.split()), main_pid("lab-master", "alluxio-master.service")
     assert before
@@ -154,8 +156,18 @@ def test_a_journal_without_its_marker_is_never_formatted(cluster):
         assert on("lab-master", f"cat {marker}").stdout.startswith("adopted existing journal by alnair.alluxio")
         assert main_pid("lab-master", "alluxio-master.service") == pid
         assert on("lab-master", "stat -c %U /srv/victim").stdout.strip() == "root"  # the link was not followed
+        # A marker where earlier releases wrote it (the alluxio user's data directory): moved when it
+        # is a root-owned regular file, never taken when the alluxio user owns it.
+        assert on("lab-master", f"mv {marker} {old_marker}").returncode == 0
+        moved = playbook(SITE)
+        assert moved.recap["lab-master"]["failed"] == 0
+        assert on("lab-master", f"cat {marker}").stdout.startswith(f"marker moved from {old_marker} by alnair.alluxio")
+        assert on("lab-master", f"rm {marker} && chown alluxio {old_marker}").returncode == 0
+        forged = playbook(SITE, check=False)
+        assert forged.returncode != 0 and "but no format marker" in forged.stdout, forged.stdout[-3000:]
+        assert main_pid("lab-master", "alluxio-master.service") == pid
     finally:
-        on("lab-master", f"mv -f {marker}.away {marker}; rm -f /var/lib/alluxio/journal/planted; rmdir /srv/victim")
+        on("lab-master", f"mv -f {marker}.away {marker}; rm -f {old_marker} /var/lib/alluxio/journal/planted; rmdir /srv/victim")
 
 
 def test_unreachable_worker_is_named_and_the_others_converge(cluster, tmp_path):
@@ -181,3 +193,22 @@ def test_worker_comes_back_after_a_reboot_with_its_ramdisk_services_and_fuse(clu
     # The FUSE mount comes back by itself too, and answers.
     fuse = "grep -q ' /mnt/alluxio-fuse .* - fuse' /proc/self/mountinfo && timeout 5 ls /mnt/alluxio-fuse >/dev/null && echo ok"
     assert wait_for(lambda: on("lab-worker2", fuse).stdout.strip() == "ok", 120, interval=1)
+
+
+QUOTED_WORDS = ["-Xmx1g", "-XX:OnOutOfMemoryError=kill -9 %p", "-Da=$HOME", '-Db="q"', "-Dc=x\\y", "-Dd=it's"]
+
+
+def test_systemd_passes_each_quoted_word_as_written(cluster):
+    """The words alluxio_unit_exec writes into a unit's ExecStart reach the program one argument each,
+    as written (systemd's own parser on a lab host: spaces, %, $, quotes and backslashes)."""
+    unit = "/run/systemd/system/alnair-quote-test.service"
+    exec_start = format_unit_exec([["/usr/bin/printf", "[%s]\\n"], QUOTED_WORDS])
+    text = f"[Service]\nType=oneshot\nExecStart={exec_start}\n"
+    encoded = base64.b64encode(text.encode()).decode()
+    try:
+        assert on("lab-master", f"echo {encoded} | base64 -d > {unit} && systemctl daemon-reload").returncode == 0
+        assert on("lab-master", "systemctl start alnair-quote-test").returncode == 0
+        out = on("lab-master", "journalctl -u alnair-quote-test -o cat --no-pager").stdout
+        assert [line[1:-1] for line in out.splitlines() if line.startswith("[")] == QUOTED_WORDS, out
+    finally:
+        on("lab-master", f"rm -f {unit} && systemctl daemon-reload")
