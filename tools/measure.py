@@ -45,6 +45,7 @@ import argparse
 import json
 import os
 import re
+import shlex
 import tempfile
 import socket
 import urllib.request
@@ -613,8 +614,11 @@ def main_pids():
     """{host unit: MainPID} of every Alluxio process of the default lab."""
     found = {}
     for host, units in RESTART_UNITS.items():
-        out = ssh_on(host, "systemctl", "show", "--property=MainPID", "--value", *units)
+        # ssh hands its words to the remote shell: quoted, or the FUSE unit's \x2d is lost.
+        out = ssh_on(host, "systemctl", "show", "--property=MainPID", "--value", *map(shlex.quote, units))
         for unit, pid in zip(units, out.split()):
+            if pid == "0":
+                raise SystemExit(f"{unit} does not run on {host}: nothing to compare")
             found[f"{host} {unit}"] = pid
     return found
 

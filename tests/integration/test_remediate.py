@@ -44,11 +44,16 @@ def remediate(*args, check=True):
 
 
 def test_remediate_leaves_a_healthy_cluster_alone(data):
-    pids = main_pid("lab-worker1", "alluxio-worker.service")
+    """On the lab's runbook-shaped sizes (256.01MB, 192.51MB: not whole pages) too: no process restarts."""
+    units = [(name, unit) for name in ("lab-worker1", "lab-worker2")
+             for unit in ("alluxio-worker.service", "alluxio-job-worker.service", FUSE_UNIT)]
+    units += [("lab-master", "alluxio-master.service"), ("lab-master", "alluxio-job-master.service")]
+    pids = {unit: main_pid(*unit) for unit in units}
+    assert "0" not in pids.values(), pids
     res, _seconds = remediate()
     assert "healthy: nothing to do" in res.stdout
     assert all(c["changed"] == 0 for c in res.recap.values()), res.stdout[-3000:]
-    assert main_pid("lab-worker1", "alluxio-worker.service") == pids
+    assert {unit: main_pid(*unit) for unit in units} == pids
 
 
 def test_past_the_deadline_no_stage_starts_and_the_summary_names_them(data):
