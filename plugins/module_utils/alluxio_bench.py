@@ -283,6 +283,8 @@ def parse_fio(text, write):
 
 def fio_passes(run_command, fio, scratch, size, block, direct, repetitions):
     """Run fio's write and read passes; returns {write: [...], read: [...]} of parsed fio reports.
+    run_command(argv) -> (rc, out, err), rc None when it did not finish in its time (the modules
+    give alluxio_host.run_with_deadline: fio blocked in a hung mount is never waited for).
     fio creates the file itself, in a directory of its own made here (ScratchFile.private_path); it
     is removed only while it is still that file."""
     found = {"write": [], "read": []}
@@ -295,6 +297,9 @@ def fio_passes(run_command, fio, scratch, size, block, direct, repetitions):
             rc, out, err = run_command(cmd)
             if write:
                 scratch.adopt()
+            if rc is None:  # run_with_deadline: killed and left behind (a hung mount?)
+                raise BenchError("fio's %s pass on %s did not finish in time (a hung mount?)"
+                                 % ("write" if write else "read", scratch.directory))
             if rc != 0:
                 raise BenchError("fio exited %d: %s" % (rc, (err or out).strip()[-500:]))
             found["write" if write else "read"].append(parse_fio(out, write))

@@ -14,7 +14,10 @@ import json
 import os
 import posixpath
 import pwd
+import select
+import signal
 import subprocess
+import time
 
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_model import MAIN_CLASSES
 
@@ -219,28 +222,94 @@ def mount_at(mounts, mount_point):
     return found
 
 
+class Unanswered(Exception):
+    """A command or call that did not finish within its time: killed and left behind, never waited for."""
+
+
+class CallFailed(Exception):
+    """A call_with_deadline function raised something other than OSError: its message."""
+
+
+def run_with_deadline(argv, seconds, popen=subprocess.Popen):
+    """(rc, stdout, stderr) of argv, text; rc None when it did not finish within seconds. The child
+    is then killed and left behind, never waited for: a request a FUSE daemon has already taken
+    cannot be interrupted (the kernel waits for its answer, SIGKILL included), so a process blocked
+    on a hung mount cannot be reaped until the mount answers or is detached. coreutils `timeout`
+    (bounded) waits for such a child: this does not."""
+    child = popen(list(argv), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, close_fds=True)
+    try:
+        out, err = child.communicate(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        return None, "", ""
+
+    def text(data):
+        return data.decode("utf-8", "replace") if isinstance(data, bytes) else (data or "")
+    return child.returncode, text(out), text(err)
+
+
+def call_with_deadline(function, args, seconds, what):
+    """function(*args) in a forked child, its JSON-able result passed back through a pipe; raises
+    Unanswered naming what when it does not return within seconds (the child is killed and left
+    behind, as in run_with_deadline), OSError when it raised one, CallFailed with the message of
+    any other exception."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: call, report, leave without running the parent's cleanup
+        code = 0
+        try:
+            os.close(read_fd)
+            try:
+                reply = {"result": function(*args)}
+            except OSError as exc:
+                reply = {"errno": exc.errno, "strerror": exc.strerror or str(exc), "filename": exc.filename}
+            except Exception as exc:  # pylint: disable=broad-except
+                reply = {"error": str(exc)}
+            data = memoryview(json.dumps(reply).encode("utf-8"))
+            while data:
+                data = data[os.write(write_fd, data):]
+        except BaseException:  # pylint: disable=broad-except
+            code = 1
+        os._exit(code)
+    os.close(write_fd)
+    deadline = time.monotonic() + seconds
+    chunks, done = [], False
+    try:
+        while not done:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([read_fd], [], [], left)[0]:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, os.WNOHANG)  # reaped now if it could die; else left to init
+                raise Unanswered("%s did not finish within %g s (a hung mount?)" % (what, seconds))
+            chunk = os.read(read_fd, 1 << 16)
+            chunks.append(chunk)
+            done = not chunk
+    finally:
+        os.close(read_fd)
+    os.waitpid(pid, 0)  # it closed its end: it is exiting
+    reply = json.loads(b"".join(chunks).decode("utf-8") or "{}")
+    if "result" in reply:
+        return reply["result"]
+    if "errno" in reply:
+        raise OSError(reply["errno"], reply["strerror"], reply["filename"])
+    raise CallFailed(reply.get("error") or "%s ended without a result" % what)
+
+
 def probe_path(path, timeout=5, popen=subprocess.Popen):
     """(state, why): state is answers, hung (stat did not return within timeout seconds) or
     failed (ENOTCONN of a dead FUSE process, another error). A missing path is an answer: the
-    file system is alive. stat runs in a child process that is never waited for past timeout: a
-    FUSE request the daemon has already taken cannot be interrupted (the kernel waits for its
-    answer, SIGKILL included), so a hung stat is killed and left behind, not waited for (`timeout`
-    would wait for it); it ends when the mount answers or is detached."""
-    child = popen(["stat", "--format=%i", "--", path], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                  stderr=subprocess.PIPE, close_fds=True)
-    try:
-        _out, err = child.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        child.kill()
+    file system is alive. stat runs in a child process never waited for past timeout
+    (run_with_deadline)."""
+    rc, _out, err = run_with_deadline(["stat", "--format=%i", "--", path], timeout, popen)
+    if rc is None:
         return "hung", "stat hung for %g s" % timeout
-    err = err.decode("utf-8", "replace") if isinstance(err, bytes) else (err or "")
-    if child.returncode == 0:
+    if rc == 0:
         return "answers", None
     if "No such file or directory" in err or "Not a directory" in err:
         return "answers", None
     if "Transport endpoint is not connected" in err:
         return "failed", os.strerror(errno.ENOTCONN)
-    return "failed", err.strip() or "stat failed (rc %d)" % child.returncode
+    return "failed", err.strip() or "stat failed (rc %d)" % rc
 
 
 def path_responds(path, timeout=5):

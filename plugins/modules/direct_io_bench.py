@@ -78,6 +78,19 @@ options:
   fio_block_size:
     description: The block size fio cross-checks, one of I(block_sizes); unset, 1 MiB where measured, else the largest.
     type: str
+  timeout:
+    description:
+      - Seconds the whole measurement may take (its passes run in a child process). One still running
+        then (blocked in a mount that stopped answering) is killed and left behind, never waited for,
+        and the module fails naming the path; its test file may be left behind with it.
+    type: int
+    default: 3600
+  fio_pass_timeout:
+    description:
+      - Seconds one fio pass of the cross-check may take. A pass still running then (blocked in a mount
+        that stopped answering) is killed and left behind, never waited for, and the module fails naming the path.
+    type: int
+    default: 600
 attributes:
   check_mode:
     description: Checks the target (exists, writable, free space) and measures nothing.
@@ -162,7 +175,8 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_bench import (
     BenchError, ScratchFile, agreement, check_target, default_route_interface, fio_passes, fio_side, line_rate, memory_copy_rate,
     plausibility, probe_direct, summarize, transfer)
-from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import path_responds, read_text
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import (
+    CallFailed, Unanswered, call_with_deadline, path_responds, read_text, run_with_deadline)
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, parse_size
 
 
@@ -209,11 +223,25 @@ def measure(path, size, blocks, repetitions, direct_policy, line_rate, fio_turn=
     return ceiling, results
 
 
+def measure_bounded(seconds, path, size, blocks, repetitions, direct_policy, line_rate, fio_turns=None):
+    """measure() in a child process, ended after seconds (alluxio_host.call_with_deadline): the I/O,
+    its CPU and fio's turns are the child's; fio_turns gets back what its turns found."""
+    def in_child():
+        ceiling, results = measure(path, size, blocks, repetitions, direct_policy, line_rate, fio_turns)
+        return {"ceiling": ceiling, "results": results,
+                "fio": {"found": fio_turns.found, "direct": fio_turns.direct} if fio_turns else None}
+    reply = call_with_deadline(in_child, (), seconds, "measuring %s" % path)
+    if fio_turns:
+        fio_turns.found, fio_turns.direct = reply["fio"]["found"], reply["fio"]["direct"]
+    return reply["ceiling"], reply["results"]
+
+
 class FioTurns(object):
     """fio's passes at one block size, one repetition per turn, and the comparison at the end."""
 
-    def __init__(self, module, fio, path, size, block):
+    def __init__(self, module, fio, path, size, block, pass_timeout=600):
         self.module, self.fio, self.size, self.block = module, fio, size, block
+        self.pass_timeout = pass_timeout
         self.scratch = ScratchFile(path, ".alnair-fio")
         self.found = {"write": [], "read": []}
         self.direct = None
@@ -223,7 +251,8 @@ class FioTurns(object):
             return
         self.direct = direct
         try:
-            turn = fio_passes(self.module.run_command, self.fio, self.scratch, self.size, block, direct, 1)
+            turn = fio_passes(lambda argv: run_with_deadline(argv, self.pass_timeout), self.fio, self.scratch, self.size,
+                              block, direct, 1)
         finally:
             self.scratch.remove()
         for direction in ("write", "read"):
@@ -255,6 +284,8 @@ def main():
             label=dict(type="str"),
             cross_check=dict(type="str", default="none", choices=["none", "fio"]),
             fio_block_size=dict(type="str"),
+            fio_pass_timeout=dict(type="int", default=600),
+            timeout=dict(type="int", default=3600),
         ),
         supports_check_mode=True,
     )
@@ -278,7 +309,7 @@ def main():
         if fio_block not in blocks:
             module.fail_json(msg="%s: fio_block_size %s is not one of block_sizes %s" % (
                 target["label"], params["fio_block_size"], ", ".join(params["block_sizes"])), target=target)
-        fio_turns = FioTurns(module, fio, params["path"], size, fio_block)
+        fio_turns = FioTurns(module, fio, params["path"], size, fio_block, params["fio_pass_timeout"])
     try:
         check_target(params["path"], size, blocks, params["direct"], path_responds)
         if module.check_mode:
@@ -289,9 +320,10 @@ def main():
             if not rate:
                 rate, source = line_rate("/sys/class/net", default_route_interface(read_text("/proc/net/route")))
         started = time.time()
-        ceiling, results = measure(params["path"], size, blocks, params["repetitions"], params["direct"], rate, fio_turns)
+        ceiling, results = measure_bounded(params["timeout"], params["path"], size, blocks, params["repetitions"],
+                                           params["direct"], rate, fio_turns)
         cross_check = fio_turns.result(results) if fio_turns else None
-    except (BenchError, OSError, ValueError, KeyError) as exc:
+    except (BenchError, Unanswered, CallFailed, OSError, ValueError, KeyError) as exc:
         hint = ""
         if isinstance(exc, OSError) and exc.errno == errno.EIO and params["kind"] == "fuse":
             hint = (" (Alluxio FUSE answers EIO when the write fails inside Alluxio, e.g. a worker without space "

@@ -49,6 +49,12 @@ options:
   label:
     description: A name for the target in the results (defaults to I(path)).
     type: str
+  pass_timeout:
+    description:
+      - Seconds one fio pass may take. A pass still running then (blocked in a mount that stopped
+        answering) is killed and left behind, never waited for, and the module fails naming the path.
+    type: int
+    default: 600
 requirements:
   - fio on the host
 attributes:
@@ -106,7 +112,7 @@ import time
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_bench import (
     BenchError, ScratchFile, check_target, fio_passes, fio_side)
-from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import path_responds
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import path_responds, run_with_deadline
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, parse_size
 
 
@@ -120,6 +126,7 @@ def main():
             direct=dict(type="bool", default=True),
             kind=dict(type="str", default="other", choices=["fuse", "local", "nfs", "other"]),
             label=dict(type="str"),
+            pass_timeout=dict(type="int", default=600),
         ),
         supports_check_mode=True,
     )
@@ -143,7 +150,8 @@ def main():
             module.exit_json(changed=False, target=target, msg="target checked, nothing measured")
         version = module.run_command([fio, "--version"])[1].strip()
         started = time.time()
-        found = fio_passes(module.run_command, fio, scratch, size, block, params["direct"], params["repetitions"])
+        found = fio_passes(lambda argv: run_with_deadline(argv, params["pass_timeout"]), fio, scratch, size, block,
+                           params["direct"], params["repetitions"])
     except (BenchError, OSError, ValueError, KeyError) as exc:
         module.fail_json(msg="%s: %s" % (target["label"], exc), target=target)
     finally:

@@ -166,9 +166,9 @@ from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_checks impo
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_cluster import DEFAULT_HOME
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_shell import ShellError, is_directory
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import (
-    ALLUXIO_FUSE_FSTYPE, FUSE_UNIT_TEMPLATE, QUICK_TIMEOUT, SYSTEMCTL_TIMEOUT, HostError, bounded, fuse_process_args, fuse_unit_name,
-    fuse_user_allow_other, make_directory_nofollow, mount_at, parse_mountinfo, passwd_entry, path_responds, read_text,
-    systemctl_show)
+    ALLUXIO_FUSE_FSTYPE, FUSE_UNIT_TEMPLATE, QUICK_TIMEOUT, SYSTEMCTL_TIMEOUT, HostError, Unanswered, bounded, call_with_deadline,
+    fuse_process_args, fuse_unit_name, fuse_user_allow_other, make_directory_nofollow, mount_at, parse_mountinfo, passwd_entry,
+    path_responds, read_text, systemctl_show)
 
 UNIT_DIR = "/etc/systemd/system"
 LIB_DIRS = ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/lib64", "/lib"]
@@ -183,6 +183,17 @@ def _user_ids(user):
     """(uid, gid) of a user name or uid; None when unknown."""
     entry = passwd_entry(user)
     return (entry.pw_uid, entry.pw_gid) if entry else None
+
+
+def point_situation(mount_point, owner):
+    """{exists, is_dir, empty, owner_ok} of a mount point; owner (uid, gid) or None."""
+    if not os.path.lexists(mount_point):
+        return {"exists": False, "is_dir": False, "empty": True, "owner_ok": True}
+    if not os.path.isdir(mount_point):
+        return {"exists": True, "is_dir": False, "empty": False, "owner_ok": True}
+    st = os.stat(mount_point)
+    return {"exists": True, "is_dir": True, "empty": not os.listdir(mount_point),
+            "owner_ok": not owner or [st.st_uid, st.st_gid] == list(owner)}
 
 
 def env_content(alluxio_path, options, jvm_options=()):
@@ -376,15 +387,13 @@ class FuseMount(object):
                            "; the unit was disabled, its drop-in removed (and a mount point it created)" if new_mount else "", journal))
 
     def point_situation(self, unit_user):
-        """What the mount point is, for a mount that is not there yet."""
-        if not os.path.lexists(self.mount_point):
-            return {"exists": False, "is_dir": False, "empty": True, "owner_ok": True}
-        if not os.path.isdir(self.mount_point):
-            return {"exists": True, "is_dir": False, "empty": False, "owner_ok": True}
-        owner = _user_ids(unit_user)
-        st = os.stat(self.mount_point)
-        return {"exists": True, "is_dir": True, "empty": not os.listdir(self.mount_point),
-                "owner_ok": not owner or (st.st_uid, st.st_gid) == owner}
+        """What the mount point is, for a mount that is not there yet: read in a child process given
+        QUICK_TIMEOUT (the path can lie under another mount that hangs)."""
+        try:
+            return call_with_deadline(point_situation, (self.mount_point, _user_ids(unit_user)), QUICK_TIMEOUT,
+                                      "reading the mount point %s" % self.mount_point)
+        except (Unanswered, OSError) as exc:
+            raise FuseError(str(exc))
 
     def run(self):
         params = self.params

@@ -68,7 +68,10 @@ options:
     type: int
     default: 0
   timeout:
-    description: Seconds the whole measurement may take.
+    description:
+      - Seconds the whole measurement may take. The listing, each cache drop and each epoch end by then
+        (on a mount that stops answering, what is blocked in it is killed and left behind, and the
+        module fails naming the path).
     type: int
     default: 900
 attributes:
@@ -154,7 +157,8 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_bench import BenchError
-from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import path_responds, process_cpu_ns
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import (
+    Unanswered, call_with_deadline, path_responds, process_cpu_ns)
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_training import (
     drop_page_cache, epoch_order, fuse_server_pid, list_files, run_epoch, summarize_epoch)
 
@@ -187,7 +191,11 @@ def main():
     if trouble:
         module.fail_json(msg="%s: %s does not answer (%s): a stale mount?" % (target["label"], params["path"], trouble), **result)
     listed = time.monotonic()
-    paths = list_files(params["path"], params["max_files"])
+    try:
+        paths = call_with_deadline(list_files, (params["path"], params["max_files"]), deadline - listed,
+                                   "listing %s" % params["path"])
+    except (Unanswered, OSError) as exc:
+        module.fail_json(msg="%s: %s" % (target["label"], exc), **result)
     result["list_seconds"] = round(time.monotonic() - listed, 3)
     if not paths:
         module.fail_json(msg="%s: no files under %s" % (target["label"], params["path"]), **result)
@@ -200,13 +208,14 @@ def main():
     try:
         for number in range(1, params["epochs"] + 1):
             if params["cache"] == "drop":
-                drop_page_cache(paths)
+                call_with_deadline(drop_page_cache, (paths,), max(deadline - time.monotonic(), 0.1),
+                                   "dropping the cached pages of %s" % params["path"])
             server_before = process_cpu_ns(server) if server else None
             run = run_epoch(paths, epoch_order(len(paths), params["seed"], number), params["readers"], deadline)
             server_after = process_cpu_ns(server) if server else None
             server_cpu = server_after - server_before if server_before is not None and server_after is not None else None
             epochs.append(summarize_epoch(number, run, server_cpu))
-    except (BenchError, OSError) as exc:
+    except (BenchError, Unanswered, OSError) as exc:
         module.fail_json(msg="%s: epoch %d: %s" % (target["label"], len(epochs) + 1, exc), epochs=epochs, **result)
     result["bytes_per_epoch"] = epochs[0]["bytes"]
     module.exit_json(changed=False, epochs=epochs, server_pid=server, started=started, ended=time.time(), **result)
