@@ -248,30 +248,47 @@ def run_with_deadline(argv, seconds, popen=subprocess.Popen):
     return child.returncode, text(out), text(err)
 
 
+def fork_child(body, *args):
+    """Fork: the child runs body(write_fd, *args), then leaves with os._exit (never running the parent's
+    cleanup); the parent gets (pid, read_fd), the pipe's end the child reports on."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            os.close(read_fd)
+            body(write_fd, *args)
+        except BaseException:  # pylint: disable=broad-except
+            code = 1
+        os._exit(code)
+    os.close(write_fd)
+    return pid, read_fd
+
+
+def write_json(fd, value):
+    """value as JSON on fd, all of it, then fd closed (a child's report to its parent)."""
+    data = memoryview(json.dumps(value).encode("utf-8"))
+    while data:
+        data = data[os.write(fd, data):]
+    os.close(fd)
+
+
+def _call_and_report(write_fd, function, args):
+    try:
+        reply = {"result": function(*args)}
+    except OSError as exc:
+        reply = {"errno": exc.errno, "strerror": exc.strerror or str(exc), "filename": exc.filename}
+    except Exception as exc:  # pylint: disable=broad-except
+        reply = {"error": str(exc)}
+    write_json(write_fd, reply)
+
+
 def call_with_deadline(function, args, seconds, what):
     """function(*args) in a forked child, its JSON-able result passed back through a pipe; raises
     Unanswered naming what when it does not return within seconds (the child is killed and left
     behind, as in run_with_deadline), OSError when it raised one, CallFailed with the message of
     any other exception."""
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: call, report, leave without running the parent's cleanup
-        code = 0
-        try:
-            os.close(read_fd)
-            try:
-                reply = {"result": function(*args)}
-            except OSError as exc:
-                reply = {"errno": exc.errno, "strerror": exc.strerror or str(exc), "filename": exc.filename}
-            except Exception as exc:  # pylint: disable=broad-except
-                reply = {"error": str(exc)}
-            data = memoryview(json.dumps(reply).encode("utf-8"))
-            while data:
-                data = data[os.write(write_fd, data):]
-        except BaseException:  # pylint: disable=broad-except
-            code = 1
-        os._exit(code)
-    os.close(write_fd)
+    pid, read_fd = fork_child(_call_and_report, function, args)
     deadline = time.monotonic() + seconds
     chunks, done = [], False
     try:

@@ -17,7 +17,7 @@ import time
 
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_bench import BenchError, percentile
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import (
-    fuse_jvm_args, mount_holding, parse_mountinfo, read_text)
+    fork_child, fuse_jvm_args, mount_holding, parse_mountinfo, read_text, write_json)
 
 MANIFEST = ".alnair-dataset.json"
 READ_CHUNK = 1 << 20
@@ -147,7 +147,7 @@ def drop_page_cache(paths):
     return len(paths)
 
 
-def _reader(paths, write_fd):
+def _reader(write_fd, paths):
     """A reader process: read its share, report {bytes, latencies_ns, cpu_ns, error} on the pipe."""
     result = {"bytes": 0, "latencies_ns": [], "error": None}
     cpu_before = time.process_time_ns()
@@ -159,11 +159,7 @@ def _reader(paths, write_fd):
     except OSError as exc:
         result["error"] = "%s: %s" % (exc.filename or "read", exc.strerror)
     result["cpu_ns"] = time.process_time_ns() - cpu_before
-    data = json.dumps(result).encode("ascii")
-    view = memoryview(data)
-    while view:
-        view = view[os.write(write_fd, view):]
-    os.close(write_fd)
+    write_json(write_fd, result)
 
 
 def run_epoch(paths, order, readers, deadline):
@@ -175,17 +171,7 @@ def run_epoch(paths, order, readers, deadline):
     children = {}
     started = time.perf_counter_ns()
     for share in shares:
-        read_fd, write_fd = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: read, report, leave without running the parent's cleanup
-            code = 0
-            try:
-                os.close(read_fd)
-                _reader([paths[i] for i in share], write_fd)
-            except BaseException:  # pylint: disable=broad-except
-                code = 1
-            os._exit(code)
-        os.close(write_fd)
+        pid, read_fd = fork_child(_reader, [paths[i] for i in share])
         children[read_fd] = {"pid": pid, "data": b""}
     pending = set(children)
     while pending:
@@ -209,7 +195,7 @@ def run_epoch(paths, order, readers, deadline):
         os.close(fd)
     if pending:
         raise BenchError("%d of %d readers did not finish before the time limit (a hung mount?)" % (len(pending), readers))
-    results = [json.loads(child["data"].decode("ascii") or "{}") for child in children.values()]
+    results = [json.loads(child["data"].decode("utf-8") or "{}") for child in children.values()]
     errors = [r.get("error") or "a reader ended without a result" for r in results if r.get("error") or "bytes" not in r]
     if errors:
         raise BenchError("; ".join(sorted(set(errors))))
