@@ -6,6 +6,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
+
+import ansible_cores
+
 REPO = Path(__file__).resolve().parents[2]
 BIN = REPO / ".venv" / "bin"
 
@@ -26,8 +30,13 @@ def test_ansible_lint_production_profile():
 
 
 def test_ansible_test_sanity():
-    """ansible-test needs the tree at ansible_collections/alnair/alluxio: test a copy there."""
-    check([str(BIN / "python"), str(REPO / "tools" / "ansible_test_pip.py")])
+    sanity(BIN)
+
+
+def sanity(bin_dir):
+    """ansible-test sanity of a venv's ansible-core; it needs the tree at ansible_collections/alnair/alluxio:
+    test a copy there."""
+    check([str(bin_dir / "python"), str(REPO / "tools" / "ansible_test_pip.py")])
     files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=REPO, capture_output=True,
                            text=True, check=True).stdout.splitlines()
     # tools/ are controller scripts, not collection content.
@@ -38,8 +47,33 @@ def test_ansible_test_sanity():
             (dest / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(REPO / rel, dest / rel)
         subprocess.run(["git", "init", "-q", "."], cwd=dest, check=True)
-        check([str(BIN / "ansible-test"), "sanity", "--python", f"{sys.version_info.major}.{sys.version_info.minor}",
+        check([str(bin_dir / "ansible-test"), "sanity", "--python", f"{sys.version_info.major}.{sys.version_info.minor}",
                "--skip-test", "shellcheck", "--color", "no"], cwd=dest)
+
+
+# The supported ansible-core releases (requirements.txt's range): the main venv's runs every tier; each
+# other one runs the unit tests and sanity in a venv of its own (tools/ansible_cores.py, cached).
+SUPPORTED = ansible_cores.supported()
+MAIN = subprocess.run([str(BIN / "python"), "-c", "import ansible; print(ansible.__version__)"], capture_output=True,
+                      text=True, check=True).stdout.strip()
+
+
+def test_the_supported_range_is_one_claim():
+    assert ".".join(MAIN.split(".")[:2]) == SUPPORTED[-1], "the main venv runs the newest supported release"
+    assert f'requires_ansible: ">={SUPPORTED[0]}.0"' in (REPO / "meta" / "runtime.yml").read_text()
+    assert f"ansible-core {' and '.join(SUPPORTED)}" in (REPO / "README.md").read_text()
+    for ignore in (REPO / "tests" / "sanity").glob("ignore-*.txt"):
+        assert ignore.stem.split("-", 1)[1] in SUPPORTED, f"{ignore.name}: a release the collection does not support"
+
+
+@pytest.mark.parametrize("version", [v for v in SUPPORTED if v != SUPPORTED[-1]])
+def test_unit_and_sanity_on_an_older_supported_release(version):
+    venv = ansible_cores.venv(version)
+    found = check([str(venv / "bin" / "python"), "-c", "import ansible; print(ansible.__version__)"]).stdout.strip()
+    assert found.startswith(version + "."), found
+    res = check([str(venv / "bin" / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/unit"])
+    print(f"ansible-core {found}: {res.stdout.strip().splitlines()[-1]}")
+    sanity(venv / "bin")
 
 
 def changelog_check(tree):

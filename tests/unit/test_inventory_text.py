@@ -8,6 +8,7 @@ import ipaddress
 import os
 import shutil
 import subprocess
+import sys
 
 import pytest
 import yaml
@@ -186,7 +187,7 @@ def test_the_journal_chown_does_not_follow_a_planted_link(tmp_path):
     victim.mkdir()
     (victim / "passwd").write_text("root:x:0:0\n")
     os.symlink(str(victim), str(journal / "x"))
-    ansible = os.path.join(REPO, ".venv", "bin", "ansible")
+    ansible = os.path.join(os.path.dirname(sys.executable), "ansible")  # the ansible-core under test
     out = subprocess.run([ansible, "localhost", "-c", "local", "-m", "ansible.builtin.file", "-a",
                           "path=%s state=directory owner=65534 group=65534 recurse=true follow=%s" % (journal, chown["follow"])],
                          capture_output=True, text=True, timeout=120, cwd=REPO, check=False)

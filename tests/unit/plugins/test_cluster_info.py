@@ -3,7 +3,7 @@ down_after seconds before it is reported unreachable. The master and the clock a
 import json
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
+from module_args import patch_module_args
 
 from ansible_collections.alnair.alluxio.plugins.modules import cluster_info
 from fake_clock import Clock

@@ -3,7 +3,7 @@ failed command change nothing it does not say. The master and bin/alluxio are fa
 import json
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
+from module_args import patch_module_args
 
 from ansible_collections.alnair.alluxio.plugins.modules import worker_decommission
 
