@@ -267,6 +267,9 @@ def alluxio_preflight(hostvars, groups, defaults=None, masters_group="alluxio_ma
                                     "minus alluxio_memory_reserve %s"
                                     % (host, _hostvar(hostvars, host, "alluxio_worker_mem_size"), memtotal_mb,
                                        _hostvar(hostvars, host, "alluxio_memory_reserve")))
+            problems += tier_shrink_problems(host, _hostvar(hostvars, host, "alluxio_worker_mem_size"),
+                                             _hostvar(hostvars, host, "alluxio_ramdisk_path"),
+                                             (_hostvar(hostvars, host, "alluxio_host") or {}).get("memory_mounts"))
     return problems
 
 
@@ -336,6 +339,22 @@ def inventory_text_problems(host, variables, override, derived):
                                 "behind its checks: set that variable instead (or list the key in "
                                 "alluxio_site_properties_override)" % (host, name, key, derived[key]))
     return problems
+
+
+def tier_shrink_problems(host, size, ramdisk_path, memory_mounts):
+    """A worker's tier made smaller than what its ramdisk holds now: a tmpfs cannot shrink below its
+    contents, so prepare would rewrite the unit, fail to remount and leave them disagreeing. Refused
+    before any host changes (host_facts' memory_mounts: the ramdisk's size and use)."""
+    found = (memory_mounts or {}).get(ramdisk_path) if isinstance(memory_mounts, dict) else None
+    if not found:
+        return []
+    wanted = tier_bytes(size)
+    if wanted >= found["size_bytes"] or found["used_bytes"] <= wanted:
+        return []
+    return ["%s: alluxio_worker_mem_size %s (%d bytes) is less than its ramdisk %s holds now (%d bytes of %d): a tmpfs "
+            "cannot shrink below its contents. Free this worker's cache first (alluxio fs persist what is not persisted "
+            "yet, then alluxio fs free), or keep a size of at least %s" % (host, size, wanted, ramdisk_path, found["used_bytes"], found["size_bytes"],
+                           format_size(found["used_bytes"]))]
 
 
 def network_problems(host, configured_bind, ansible_host, addresses, firewall, client_networks, ssh_port, site_properties):

@@ -48,6 +48,13 @@ options:
     type: list
     elements: path
     default: []
+  memory_mounts:
+    description:
+      - Mount points whose size and use to report when a tmpfs or ramfs is mounted there (a worker's
+        ramdisk). Nothing else is asked (a statvfs of a FUSE mount could hang).
+    type: list
+    elements: path
+    default: []
 extends_documentation_fragment:
   - alnair.alluxio.alluxio.read_only
 attributes:
@@ -135,6 +142,9 @@ ansible_facts:
         paths:
           description: Path to its kind.
           type: dict
+        memory_mounts:
+          description: Mount point to C({size_bytes, used_bytes}) of the tmpfs or ramfs there, or C(null).
+          type: dict
   sample:
     alluxio_host:
       memtotal_mb: 24105
@@ -155,8 +165,8 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import (
-    QUICK_TIMEOUT, HostError, bounded, fuse_user_allow_other, global_addresses, group_entry, memtotal_mb, os_release_codename,
-    parse_dpkg, parse_mountinfo, passwd_entry, read_text, systemctl_show)
+    QUICK_TIMEOUT, HostError, bounded, fuse_user_allow_other, global_addresses, group_entry, memtotal_mb, mount_at,
+    os_release_codename, parse_dpkg, parse_mountinfo, passwd_entry, read_text, systemctl_show)
 
 
 def path_kind(path):
@@ -178,6 +188,15 @@ def user_entry(name):
     return entry and {"uid": entry.pw_uid, "gid": entry.pw_gid, "home": entry.pw_dir, "shell": entry.pw_shell}
 
 
+def memory_mount_usage(mounts, point):
+    """{size_bytes, used_bytes} of the tmpfs or ramfs mounted at point, or None (nothing of the kind there)."""
+    mount = mount_at(mounts, point)
+    if not mount or mount["fstype"] not in ("tmpfs", "ramfs"):
+        return None
+    stats = os.statvfs(point)
+    return {"size_bytes": stats.f_blocks * stats.f_frsize, "used_bytes": (stats.f_blocks - stats.f_bfree) * stats.f_frsize}
+
+
 def group_gid(name):
     entry = group_entry(name)
     return entry and entry.gr_gid
@@ -191,6 +210,7 @@ def main():
             users=dict(type="list", elements="str", default=[]),
             groups=dict(type="list", elements="str", default=[]),
             paths=dict(type="list", elements="path", default=[]),
+            memory_mounts=dict(type="list", elements="path", default=[]),
         ),
         supports_check_mode=True,
     )
@@ -205,9 +225,12 @@ def main():
         "users": dict((name, user_entry(name)) for name in params["users"]),
         "groups": dict((name, group_gid(name)) for name in params["groups"]),
         "paths": dict((path, path_kind(path)) for path in params["paths"]),
+        "memory_mounts": {},
         "packages": {},
         "units": {},
     }
+    for point in params["memory_mounts"]:
+        facts["memory_mounts"][point] = memory_mount_usage(facts["mounts"], point)
     ip = module.get_bin_path("ip")
     if ip:
         rc, out, err = module.run_command(bounded([ip, "-json", "address", "show", "scope", "global"], QUICK_TIMEOUT))

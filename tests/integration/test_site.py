@@ -128,6 +128,24 @@ def test_a_derived_property_set_again_is_refused_before_any_change(cluster, tmp_
             "alluxio_journal_dir", pending=pending)
 
 
+def test_a_tier_shrunk_below_what_it_holds_is_refused_before_any_change(cluster, tmp_path):
+    """48 MB of blocks in lab-worker1's ramdisk, its tier asked to be 16MB: a tmpfs cannot shrink below its
+    contents, so preflight names the worker and what it holds; the unit, the mount and the processes stay."""
+    data = "/mnt/alluxio-fuse/shrink-test.bin"
+    assert on("lab-worker1", f"dd if=/dev/urandom of={data} bs=1M count=48 status=none").returncode == 0
+    try:
+        unit = on("lab-worker1", "md5sum /etc/systemd/system/mnt-ramdisk.mount").stdout
+        pid = main_pid("lab-worker1", "alluxio-worker.service")
+        inventory = variant(tmp_path, ["lab-master"], ["lab-worker1", "lab-worker2"],
+                            {"lab-worker1": {"alluxio_worker_mem_size": "16MB"}})
+        refused(inventory, "lab-worker1: alluxio_worker_mem_size 16MB (16777216 bytes) is less than its ramdisk "
+                           "/mnt/ramdisk holds now")
+        assert on("lab-worker1", "md5sum /etc/systemd/system/mnt-ramdisk.mount").stdout == unit
+        assert main_pid("lab-worker1", "alluxio-worker.service") == pid
+    finally:
+        on("lab-worker1", f"rm -f {data}")
+
+
 def test_checksum_mismatch_is_refused_before_any_change(cluster, tmp_path):
     inventory = variant(tmp_path, ["lab-master"], ["lab-worker1", "lab-worker2"])
     refused(inventory, "checksum mismatch", "-e", "alluxio_tarball_sha256=" + "0" * 64)

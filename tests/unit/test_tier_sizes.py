@@ -74,9 +74,15 @@ def test_the_kernel_mounts_exactly_the_tier_bytes(tmp_path, size):
                    check=True, timeout=10)
     try:
         with open("/proc/self/mountinfo") as mountinfo:
-            mount = host.mount_at(host.parse_mountinfo(mountinfo.read()), str(point))
+            mounts = host.parse_mountinfo(mountinfo.read())
+        mount = host.mount_at(mounts, str(point))
         assert mount["fstype"] == "tmpfs"
         assert host.mount_size_bytes(mount["options"]) == tier_bytes(size)
+        # What preflight's shrink check reads: the size, and what the tmpfs holds.
+        from ansible_collections.alnair.alluxio.plugins.modules.host_facts import memory_mount_usage
+        (point / "block").write_bytes(b"x" * 8192)
+        usage = memory_mount_usage(mounts, str(point))
+        assert usage["size_bytes"] == tier_bytes(size) and usage["used_bytes"] >= 8192
     finally:
         subprocess.run(["umount", str(point)], check=True, timeout=10)
 
@@ -88,3 +94,28 @@ def test_the_lab_is_shaped_like_the_runbook():
     for size in labkit.WORKER_MEM_SIZE.values():
         assert parse_size(size) % 4096
     assert labkit.WORKER_TIER_BYTES == {"lab-worker1": 268500992, "lab-worker2": 201916416}
+
+
+MIB = 1 << 20
+
+
+@pytest.mark.parametrize("size,found,refused", [
+    ("100MB", {"size_bytes": 256 * MIB, "used_bytes": 200 * MIB}, True),    # the case: 256MB -> 100MB, 200 MB held
+    ("100MB", {"size_bytes": 256 * MIB, "used_bytes": 90 * MIB}, False),    # shrinks in place: it still fits
+    ("300MB", {"size_bytes": 256 * MIB, "used_bytes": 250 * MIB}, False),   # grows
+    ("256.01MB", {"size_bytes": 268500992, "used_bytes": 268500992}, False),  # unchanged, full
+    ("100MB", None, False),                                                # no ramdisk yet (a new worker)
+])
+def test_a_tier_is_never_shrunk_below_what_it_holds(size, found, refused):
+    problems = filters.tier_shrink_problems("w1", size, "/mnt/ramdisk", {"/mnt/ramdisk": found})
+    assert bool(problems) == refused
+    if refused:
+        assert problems[0].startswith("w1: alluxio_worker_mem_size 100MB (104857600 bytes) is less than its ramdisk "
+                                      "/mnt/ramdisk holds now (209715200 bytes of 268435456)")
+
+
+def test_host_facts_reads_a_tmpfs_size_and_use(tmp_path):
+    from ansible_collections.alnair.alluxio.plugins.modules.host_facts import memory_mount_usage
+    mounts = [{"mount_point": str(tmp_path), "fstype": "ext4", "options": "rw"}]
+    assert memory_mount_usage(mounts, str(tmp_path)) is None   # not a tmpfs: not even asked
+    assert memory_mount_usage([], "/mnt/ramdisk") is None
