@@ -8,6 +8,7 @@ writes a script there that does the same job with the pip wheel of the very
 version ansible-test asks for, fetched from the package index with pip itself.
 Run it with the venv's Python (the one that has ansible-test).
 """
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -36,7 +37,12 @@ def main() -> int:
         wheels.mkdir(parents=True, exist_ok=True)
         subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--only-binary=:all:",
                         "-d", str(wheels), f"pip=={version}"], check=True)
-    script.write_text(SHIM.format(wheel=str(wheel), wheels=str(wheels)))
+    text = SHIM.format(wheel=str(wheel), wheels=str(wheels))
+    if not script.exists() or script.read_text() != text:
+        # Atomically: the lint tier runs two ansible-test sanity at once (one per ansible-core release).
+        partial = script.with_name(f"{script.name}.{os.getpid()}")
+        partial.write_text(text)
+        os.replace(partial, script)
     print(script)
     return 0
 

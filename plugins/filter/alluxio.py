@@ -353,8 +353,8 @@ def tier_shrink_problems(host, size, ramdisk_path, memory_mounts):
         return []
     return ["%s: alluxio_worker_mem_size %s (%d bytes) is less than its ramdisk %s holds now (%d bytes of %d): a tmpfs "
             "cannot shrink below its contents. Free this worker's cache first (alluxio fs persist what is not persisted "
-            "yet, then alluxio fs free), or keep a size of at least %s" % (host, size, wanted, ramdisk_path, found["used_bytes"], found["size_bytes"],
-                           format_size(found["used_bytes"]))]
+            "yet, then alluxio fs free), or keep a size of at least %s"
+            % (host, size, wanted, ramdisk_path, found["used_bytes"], found["size_bytes"], format_size(found["used_bytes"]))]
 
 
 def network_problems(host, configured_bind, ansible_host, addresses, firewall, client_networks, ssh_port, site_properties):
