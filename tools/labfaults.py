@@ -3,6 +3,11 @@ tests and tools/measure.py's `faults` timing, so both break the cluster the same
 
 # The lab workers' one FUSE mount, /mnt/alluxio-fuse (inventories/lab), as its systemd unit.
 FUSE_UNIT = "alluxio-fuse@mnt-alluxio\\x2dfuse.service"
+# Every long-running process of the default lab, (host, unit): a test that must restart nothing
+# (or one process alone) compares their MainPIDs before and after.
+CLUSTER_UNITS = ([(name, unit) for name in ("lab-worker1", "lab-worker2")
+                  for unit in ("alluxio-worker.service", "alluxio-job-worker.service", FUSE_UNIT)]
+                 + [("lab-master", "alluxio-master.service"), ("lab-master", "alluxio-job-master.service")])
 KILL = "kill -9 $(systemctl show -p MainPID --value {})"
 
 FOUR_AT_ONCE = "four at once: worker and job worker killed, ramdisk and FUSE gone on the other, master killed"

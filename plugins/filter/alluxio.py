@@ -12,6 +12,7 @@ import re
 import socket
 
 from ansible.errors import AnsibleFilterError
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_checks import (
     CONTROL_RE, ENV_NAME_RE, control_characters, fuse_mount_problems, mount_options, path_problem, property_problems,
     secret_values, system_property_keys)
@@ -269,7 +270,9 @@ def alluxio_preflight(hostvars, groups, defaults=None, masters_group="alluxio_ma
                                        _hostvar(hostvars, host, "alluxio_memory_reserve")))
             problems += tier_shrink_problems(host, _hostvar(hostvars, host, "alluxio_worker_mem_size"),
                                              _hostvar(hostvars, host, "alluxio_ramdisk_path"),
-                                             (_hostvar(hostvars, host, "alluxio_host") or {}).get("memory_mounts"))
+                                             (_hostvar(hostvars, host, "alluxio_host") or {}).get("memory_mounts"),
+                                             _hostvar(hostvars, host, "_alluxio_cached_files"),
+                                             boolean(_hostvar(hostvars, host, "alluxio_resize_drop_unpersisted", False), strict=False))
     return problems
 
 
@@ -341,20 +344,69 @@ def inventory_text_problems(host, variables, override, derived):
     return problems
 
 
-def tier_shrink_problems(host, size, ramdisk_path, memory_mounts):
-    """A worker's tier made smaller than what its ramdisk holds now: a tmpfs cannot shrink below its
-    contents, so prepare would rewrite the unit, fail to remount and leave them disagreeing. Refused
-    before any host changes (host_facts' memory_mounts: the ramdisk's size and use)."""
+def tier_resize_plan(size, ramdisk_path, memory_mounts):
+    """What making a worker's MEM tier `size` takes, given its ramdisk now (host_facts' memory_mounts):
+    'none' (no ramdisk yet, or already that size), 'in_place' (a tmpfs remount: it grows, or still
+    holds its contents) or 'empty' (smaller than what it holds: a tmpfs cannot shrink below its
+    contents, so the worker stops, the ramdisk is unmounted, remounted at the new size and the worker
+    starts empty; blocks not persisted to the under file system would be lost)."""
     found = (memory_mounts or {}).get(ramdisk_path) if isinstance(memory_mounts, dict) else None
     if not found:
-        return []
+        return "none"
     wanted = tier_bytes(size)
-    if wanted >= found["size_bytes"] or found["used_bytes"] <= wanted:
+    if wanted == found["size_bytes"]:
+        return "none"
+    return "in_place" if found["used_bytes"] <= wanted else "empty"
+
+
+def tier_shrink_problems(host, size, ramdisk_path, memory_mounts, cached, drop_unpersisted):
+    """Why a worker's tier may not be emptied to shrink it (plan 'empty'): files whose blocks there
+    are not persisted (alnair.alluxio.worker_cached_files' result `cached`), or a worker that could not
+    say (not running, not answering). alluxio_resize_drop_unpersisted accepts losing them."""
+    if tier_resize_plan(size, ramdisk_path, memory_mounts) != "empty" or drop_unpersisted:
         return []
-    return ["%s: alluxio_worker_mem_size %s (%d bytes) is less than its ramdisk %s holds now (%d bytes of %d): a tmpfs "
-            "cannot shrink below its contents. Free this worker's cache first (alluxio fs persist what is not persisted "
-            "yet, then alluxio fs free), or keep a size of at least %s"
-            % (host, size, wanted, ramdisk_path, found["used_bytes"], found["size_bytes"], format_size(found["used_bytes"]))]
+    found = memory_mounts[ramdisk_path]
+    what = ("%s: alluxio_worker_mem_size %s (%d bytes) is less than its ramdisk %s holds now (%d bytes of %d): the worker "
+            "must be emptied (stopped, its ramdisk unmounted and mounted again at the new size) and"
+            % (host, size, tier_bytes(size), ramdisk_path, found["used_bytes"], found["size_bytes"]))
+    lose = "-e alluxio_resize_drop_unpersisted=true to lose them, or keep a size of at least %s" % format_size(found["used_bytes"])
+    if not isinstance(cached, dict) or not isinstance(cached.get("unpersisted_count"), int):
+        reason = (cached or {}).get("msg") if isinstance(cached, dict) else None
+        return ["%s its worker could not say which of its files are not persisted (%s). Start the worker, or %s"
+                % (what, reason or "not asked", lose)]
+    if cached["unpersisted_count"] == 0:
+        return []
+    named = ", ".join("%s (%s)" % (f["path"], f["state"]) for f in cached.get("unpersisted") or [])
+    more = cached["unpersisted_count"] - len(cached.get("unpersisted") or [])
+    return ["%s %d file(s) with %d bytes there are not persisted to the under file system: %s%s. Persist them first "
+            "(alluxio fs persist PATH), or %s"
+            % (what, cached["unpersisted_count"], cached.get("unpersisted_bytes") or 0, named,
+               " and %d more" % more if more > 0 else "", lose)]
+
+
+def alluxio_tier_resize(size, ramdisk_path, memory_mounts, on_invalid=None):
+    """tier_resize_plan as a filter (prepare reads it for its worker); a size that is not one raises,
+    or gives on_invalid when set (preflight names that problem itself)."""
+    try:
+        return tier_resize_plan(size, ramdisk_path, memory_mounts)
+    except SizeError as exc:
+        if on_invalid is not None:
+            return on_invalid
+        raise AnsibleFilterError("alluxio_worker_mem_size: %s" % exc)
+
+
+def alluxio_tier_shrink_problems(host, size, ramdisk_path, memory_mounts, cached, drop_unpersisted):
+    """tier_shrink_problems as a filter (site.yml's resize play checks again just before it empties a worker)."""
+    try:
+        return tier_shrink_problems(host, size, ramdisk_path, memory_mounts, cached, drop_unpersisted)
+    except SizeError as exc:
+        raise AnsibleFilterError("alluxio_worker_mem_size: %s" % exc)
+
+
+def alluxio_system_properties(properties, except_keys=()):
+    """-Dkey=value JVM options for a dict of Alluxio properties, less the keys in except_keys (those
+    alluxio_site_properties sets: a -D would win over them)."""
+    return ["-D%s=%s" % (key, properties[key]) for key in sorted(properties) if key not in except_keys]
 
 
 def network_problems(host, configured_bind, ansible_host, addresses, firewall, client_networks, ssh_port, site_properties):
@@ -806,6 +858,9 @@ class FilterModule(object):
             "alluxio_firewall_table": alluxio_firewall_table,
             "alluxio_unit_exec": alluxio_unit_exec,
             "alluxio_tier_bytes": alluxio_tier_bytes,
+            "alluxio_tier_resize": alluxio_tier_resize,
+            "alluxio_tier_shrink_problems": alluxio_tier_shrink_problems,
+            "alluxio_system_properties": alluxio_system_properties,
             "alluxio_size_text": alluxio_size_text,
             "alluxio_properties": alluxio_properties,
             "systemd_mount_unit": systemd_mount_unit,

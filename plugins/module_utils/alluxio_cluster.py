@@ -140,3 +140,53 @@ def describe_problems(summary):
         lines.append("worker %s reports %s bytes, the inventory asks for %s"
                      % (item["host"], item["actual_bytes"], item["expected_bytes"]))
     return lines
+
+
+WORKER_BLOCKINFO_PATH = "/api/v1/worker/webui_blockinfo"
+# Alluxio's persistence state of a file whose every byte is in the under file system.
+PERSISTED = "PERSISTED"
+
+
+def _blocks_here(entry):
+    """Bytes of a worker's blockinfo entry held on that worker (its blocks on every tier)."""
+    return sum(int(block.get("blockLength") or 0)
+               for blocks in (entry.get("blocksOnTier") or {}).values() for block in blocks or [])
+
+
+def summarize_cached_files(entries, listed_limit):
+    """Files with blocks on one worker (the entries of its webui_blockinfo pages): how many, their
+    bytes there, and those whose only copy may be here (not PERSISTED: NOT_PERSISTED, TO_BE_PERSISTED
+    or LOST), the first listed_limit of them by path."""
+    unpersisted = sorted((e for e in entries if e.get("persistenceState") != PERSISTED),
+                         key=lambda e: e.get("absolutePath") or "")
+    return {
+        "files": len(entries),
+        "bytes": sum(_blocks_here(e) for e in entries),
+        "unpersisted_count": len(unpersisted),
+        "unpersisted_bytes": sum(_blocks_here(e) for e in unpersisted),
+        "unpersisted": [{"path": e.get("absolutePath"), "state": e.get("persistenceState"), "bytes": _blocks_here(e)}
+                        for e in unpersisted[:listed_limit]],
+    }
+
+
+def fetch_cached_files(worker_url, deadline, page_size, clock):
+    """Every entry of a worker's webui_blockinfo (the files with blocks on it), a page at a time, each
+    request bounded by what is left of the deadline (clock() seconds); IOError when a page cannot be
+    read or the deadline passes first."""
+    entries, total = [], None
+    while total is None or len(entries) < total:
+        left = deadline - clock()
+        if left <= 0:
+            raise IOError("%s did not list its %s files within the time allowed (%d read)"
+                          % (worker_url, "?" if total is None else total, len(entries)))
+        page = fetch_json("%s%s?offset=%d&limit=%d" % (worker_url.rstrip("/"), WORKER_BLOCKINFO_PATH, len(entries), page_size),
+                          timeout=left)
+        if page.get("fatalError"):
+            raise IOError("%s: %s" % (worker_url, page["fatalError"]))
+        total = int(page.get("ntotalFile") or 0)
+        infos = page.get("fileInfos") or []
+        if not infos and len(entries) < total:
+            # The list shrank while it was read (files removed): what is left is what it has.
+            break
+        entries.extend(infos)
+    return entries

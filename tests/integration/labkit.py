@@ -201,6 +201,12 @@ def main_pid(name, unit):
     return on(name, f"systemctl show -p MainPID --value {shlex.quote(unit)}").stdout.strip()
 
 
+def cluster_pids():
+    """{(host, unit): MainPID} of every long-running process of the default lab (labfaults.CLUSTER_UNITS)."""
+    from labfaults import CLUSTER_UNITS
+    return {unit: main_pid(*unit) for unit in CLUSTER_UNITS}
+
+
 def ssh(address, command):
     """Run a command on a lab host by address, outside any inventory (lab tests)."""
     return run(labnet.ssh_command(address, command), check=False, timeout=300)

@@ -9,7 +9,7 @@ import pytest
 import labnet
 from labfaults import FAULTS, FUSE_UNIT
 from labkit import (ADDRESS, ALLUXIO_CLI, ANSIBLE_ENV, HEALTH, INVENTORY, PLAYBOOKS, REMEDIATE, REPO, VENV_BIN, adhoc,
-                    live_worker_samples, main_pid, on, playbook, run, wait_for)
+                    cluster_pids, live_worker_samples, main_pid, on, playbook, run, wait_for)
 
 
 @pytest.fixture(scope="module")
@@ -45,15 +45,12 @@ def remediate(*args, check=True):
 
 def test_remediate_leaves_a_healthy_cluster_alone(data):
     """On the lab's runbook-shaped sizes (256.01MB, 192.51MB: not whole pages) too: no process restarts."""
-    units = [(name, unit) for name in ("lab-worker1", "lab-worker2")
-             for unit in ("alluxio-worker.service", "alluxio-job-worker.service", FUSE_UNIT)]
-    units += [("lab-master", "alluxio-master.service"), ("lab-master", "alluxio-job-master.service")]
-    pids = {unit: main_pid(*unit) for unit in units}
+    pids = cluster_pids()
     assert "0" not in pids.values(), pids
     res, _seconds = remediate()
     assert "healthy: nothing to do" in res.stdout
     assert all(c["changed"] == 0 for c in res.recap.values()), res.stdout[-3000:]
-    assert {unit: main_pid(*unit) for unit in units} == pids
+    assert cluster_pids() == pids
 
 
 def test_past_the_deadline_no_stage_starts_and_the_summary_names_them(data):
@@ -237,7 +234,7 @@ def test_a_hung_master_jvm_is_restarted_by_remediate(data):
     old = main_pid("lab-master", "alluxio-master.service")
     assert on("lab-master", f"kill -STOP {old}").returncode == 0
     try:
-        res, seconds = remediate("-e", "alluxio_master_down_after=10")
+        res, seconds = remediate("-e", "alluxio_master_down_after=10", "-e", "alluxio_remediate_kill_timeout=10")
         assert "restart master and job master on lab-master (the master's REST API does not answer" in res.stdout, res.stdout[-3000:]
     finally:
         on("lab-master", f"kill -CONT {old} 2>/dev/null")

@@ -12,7 +12,7 @@ import yaml
 from ansible_collections.alnair.alluxio.plugins.filter.alluxio import alluxio_unit_exec as format_unit_exec
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import format_size
 from labkit import (ADDRESS, ALLUXIO_CLI, INVENTORY, REPO, SITE, UNUSED_ADDRESS, WORKER_MEM_SIZE, WORKER_TIER_BYTES, adhoc,
-                    host, main_pid, on, playbook, wait_for)
+                    cluster_pids, host, main_pid, on, playbook, wait_for)
 
 PROPERTY_CHANGE = '{"alluxio_site_properties": {"alluxio.user.block.size.bytes.default": "32MB"}}'
 
@@ -128,22 +128,54 @@ def test_a_derived_property_set_again_is_refused_before_any_change(cluster, tmp_
             "alluxio_journal_dir", pending=pending)
 
 
-def test_a_tier_shrunk_below_what_it_holds_is_refused_before_any_change(cluster, tmp_path):
-    """48 MB of blocks in lab-worker1's ramdisk, its tier asked to be 16MB: a tmpfs cannot shrink below its
-    contents, so preflight names the worker and what it holds; the unit, the mount and the processes stay."""
-    data = "/mnt/alluxio-fuse/shrink-test.bin"
-    assert on("lab-worker1", f"dd if=/dev/urandom of={data} bs=1M count=48 status=none").returncode == 0
+def ramdisk_used():
+    """{worker: bytes its ramdisk holds}."""
+    return {name: int(on(name, "df -B1 --output=used /mnt/ramdisk | tail -1").stdout) for name in WORKER_MEM_SIZE}
+
+
+def test_a_tier_shrunk_below_what_it_holds_empties_that_worker_alone(cluster, tmp_path):
+    """48 MB of blocks in one worker's ramdisk, not persisted; its tier asked to be 16MB (a tmpfs cannot shrink
+    below its contents). Refused while the file is not persisted, naming it, with nothing changed; once it is
+    persisted, that worker alone restarts on a 16MB ramdisk (every other process keeps its PID) and the file
+    reads back identical (from the under file system). Then the lab's size again."""
+    data, local = "/shrink-test.bin", "/tmp/shrink-test.bin"
+    used = ramdisk_used()
+    write = on("lab-worker1", f"head -c 48000000 /dev/urandom > {local} && chmod 644 {local} && sha256sum {local} | cut -c1-64"
+                              f" && ALLUXIO_USER_JAVA_OPTS=-Dalluxio.user.file.writetype.default=MUST_CACHE "
+                              f"{ALLUXIO_CLI} fs copyFromLocal {local} {data} >/dev/null")
+    assert write.returncode == 0, write.stderr
+    digest = write.stdout.strip()
+    # The client mostly writes to its local worker, not always (Alluxio's LocalFirstPolicy): the worker that holds it.
+    grown = ramdisk_used()
+    holder = max(used, key=lambda name: grown[name] - used[name])
+    inventory = variant(tmp_path, ["lab-master"], ["lab-worker1", "lab-worker2"],
+                        {holder: {"alluxio_worker_mem_size": "16MB"}})
     try:
-        unit = on("lab-worker1", "md5sum /etc/systemd/system/mnt-ramdisk.mount").stdout
-        pid = main_pid("lab-worker1", "alluxio-worker.service")
-        inventory = variant(tmp_path, ["lab-master"], ["lab-worker1", "lab-worker2"],
-                            {"lab-worker1": {"alluxio_worker_mem_size": "16MB"}})
-        refused(inventory, "lab-worker1: alluxio_worker_mem_size 16MB (16777216 bytes) is less than its ramdisk "
-                           "/mnt/ramdisk holds now")
-        assert on("lab-worker1", "md5sum /etc/systemd/system/mnt-ramdisk.mount").stdout == unit
-        assert main_pid("lab-worker1", "alluxio-worker.service") == pid
+        unit = on(holder, "md5sum /etc/systemd/system/mnt-ramdisk.mount").stdout
+        pids = cluster_pids()
+        res = refused(inventory, f"1 file(s) with 48000000 bytes there are not persisted to the under file system: "
+                                 f"{data} (NOT_PERSISTED). Persist them first")
+        assert f"{holder}: alluxio_worker_mem_size 16MB (16777216 bytes) is less than its ramdisk /mnt/ramdisk holds now" in res.stdout
+        assert on(holder, "md5sum /etc/systemd/system/mnt-ramdisk.mount").stdout == unit
+        assert cluster_pids() == pids
+
+        assert on("lab-worker1", f"{ALLUXIO_CLI} fs persist {data}").returncode == 0
+        res = playbook(SITE, inventory=inventory, check=False)
+        assert res.returncode == 0, res.stdout[-4000:]
+        assert f"{holder}: its tier shrinks to 16MB, less than its ramdisk holds" in res.stdout
+        after = cluster_pids()
+        worker = (holder, "alluxio-worker.service")
+        assert after.pop(worker) not in (pids.pop(worker), "0")
+        assert after == pids, "only the emptied worker restarts"
+        assert "size=16384k" in on(holder, "findmnt -no OPTIONS /mnt/ramdisk").stdout
+        read = on("lab-worker2", f"{ALLUXIO_CLI} fs cat {data} | sha256sum | cut -c1-64")
+        assert read.stdout.strip() == digest
+        assert playbook(SITE, inventory=inventory).changed() == {"lab-master": 0, "lab-worker1": 0, "lab-worker2": 0}
     finally:
-        on("lab-worker1", f"rm -f {data}")
+        on("lab-worker1", f"{ALLUXIO_CLI} fs rm -f {data}; rm -f {local}")
+        restored = playbook(SITE, check=False)
+        assert restored.returncode == 0, restored.stdout[-4000:]
+    assert f"size={WORKER_TIER_BYTES[holder] // 1024}k" in on(holder, "findmnt -no OPTIONS /mnt/ramdisk").stdout
 
 
 def test_checksum_mismatch_is_refused_before_any_change(cluster, tmp_path):

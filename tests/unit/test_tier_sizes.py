@@ -99,19 +99,67 @@ def test_the_lab_is_shaped_like_the_runbook():
 MIB = 1 << 20
 
 
-@pytest.mark.parametrize("size,found,refused", [
-    ("100MB", {"size_bytes": 256 * MIB, "used_bytes": 200 * MIB}, True),    # the case: 256MB -> 100MB, 200 MB held
-    ("100MB", {"size_bytes": 256 * MIB, "used_bytes": 90 * MIB}, False),    # shrinks in place: it still fits
-    ("300MB", {"size_bytes": 256 * MIB, "used_bytes": 250 * MIB}, False),   # grows
-    ("256.01MB", {"size_bytes": 268500992, "used_bytes": 268500992}, False),  # unchanged, full
-    ("100MB", None, False),                                                # no ramdisk yet (a new worker)
+@pytest.mark.parametrize("size,found,plan", [
+    ("100MB", {"size_bytes": 256 * MIB, "used_bytes": 200 * MIB}, "empty"),     # the case: 256MB -> 100MB, 200 MB held
+    ("100MB", {"size_bytes": 256 * MIB, "used_bytes": 90 * MIB}, "in_place"),   # shrinks in place: it still fits
+    ("100MB", {"size_bytes": 256 * MIB, "used_bytes": 100 * MIB}, "in_place"),  # exactly full after the remount
+    ("300MB", {"size_bytes": 256 * MIB, "used_bytes": 250 * MIB}, "in_place"),  # grows
+    ("256.01MB", {"size_bytes": 268500992, "used_bytes": 268500992}, "none"),   # unchanged, full
+    ("256.01MB", {"size_bytes": 268500992, "used_bytes": 0}, "none"),           # unchanged, empty
+    ("100MB", None, "none"),                                                   # no ramdisk yet (a new worker)
 ])
-def test_a_tier_is_never_shrunk_below_what_it_holds(size, found, refused):
-    problems = filters.tier_shrink_problems("w1", size, "/mnt/ramdisk", {"/mnt/ramdisk": found})
-    assert bool(problems) == refused
-    if refused:
+def test_a_resize_is_planned_from_what_the_ramdisk_holds(size, found, plan):
+    assert filters.tier_resize_plan(size, "/mnt/ramdisk", {"/mnt/ramdisk": found}) == plan
+    assert filters.alluxio_tier_resize(size, "/mnt/ramdisk", {"/mnt/ramdisk": found}) == plan
+
+
+def test_an_invalid_size_has_no_plan():
+    mounted = {"/mnt/ramdisk": {"size_bytes": 256 * MIB, "used_bytes": 0}}
+    with pytest.raises(filters.AnsibleFilterError, match="alluxio_worker_mem_size"):
+        filters.alluxio_tier_resize("lots", "/mnt/ramdisk", mounted)
+    assert filters.alluxio_tier_resize("lots", "/mnt/ramdisk", mounted, "none") == "none"   # preflight names it itself
+
+
+HOLDS_200MB = {"/mnt/ramdisk": {"size_bytes": 256 * MIB, "used_bytes": 200 * MIB}}
+TWO_UNPERSISTED = {"files": 5, "bytes": 200 * MIB, "unpersisted_count": 2, "unpersisted_bytes": 6000000,
+                   "unpersisted": [{"path": "/ckpt/a", "state": "NOT_PERSISTED", "bytes": 3000000},
+                                   {"path": "/ckpt/b", "state": "TO_BE_PERSISTED", "bytes": 3000000}]}
+ALL_PERSISTED = dict(TWO_UNPERSISTED, unpersisted_count=0, unpersisted_bytes=0, unpersisted=[])
+UNANSWERED = {"failed": True, "msg": "cannot list the files cached on the worker: connection refused"}
+
+
+@pytest.mark.parametrize("size,cached,drop,says", [
+    ("100MB", TWO_UNPERSISTED, False, ["2 file(s) with 6000000 bytes there are not persisted", "/ckpt/a (NOT_PERSISTED), "
+                                       "/ckpt/b (TO_BE_PERSISTED)", "alluxio fs persist", "alluxio_resize_drop_unpersisted"]),
+    ("100MB", dict(TWO_UNPERSISTED, unpersisted_count=30), False, ["30 file(s)", "/ckpt/b (TO_BE_PERSISTED) and 28 more"]),
+    ("100MB", UNANSWERED, False, ["could not say which of its files are not persisted (cannot list the files cached on "
+                                  "the worker: connection refused). Start the worker"]),
+    ("100MB", None, False, ["(not asked)"]),
+    ("100MB", {"skipped": True}, False, ["(not asked)"]),
+    ("100MB", TWO_UNPERSISTED, True, []),       # the operator accepts losing them
+    ("100MB", UNANSWERED, True, []),
+    ("100MB", ALL_PERSISTED, False, []),        # everything is in the under file system: emptied, read again later
+    ("220MB", TWO_UNPERSISTED, False, []),      # shrinks but still fits: remounted in place, nothing lost
+    ("300MB", TWO_UNPERSISTED, False, []),      # grows
+])
+def test_a_worker_is_emptied_only_when_nothing_would_be_lost(size, cached, drop, says):
+    problems = filters.tier_shrink_problems("w1", size, "/mnt/ramdisk", HOLDS_200MB, cached, drop)
+    assert bool(problems) == bool(says), problems
+    for words in says:
+        assert words in problems[0], problems[0]
+    if says:
         assert problems[0].startswith("w1: alluxio_worker_mem_size 100MB (104857600 bytes) is less than its ramdisk "
                                       "/mnt/ramdisk holds now (209715200 bytes of 268435456)")
+        assert "keep a size of at least 200.00MB" in problems[0]
+
+
+def test_the_tier_size_reaches_the_worker_alone_unless_the_site_sets_it():
+    tier = {"alluxio.worker.ramdisk.size": 268500992, "alluxio.worker.tieredstore.level0.dirs.quota": 268500992}
+    assert filters.alluxio_system_properties(tier, {}) == [
+        "-Dalluxio.worker.ramdisk.size=268500992", "-Dalluxio.worker.tieredstore.level0.dirs.quota=268500992"]
+    # alluxio_site_properties (listed in alluxio_site_properties_override) sets one: no -D to win over it.
+    assert filters.alluxio_system_properties(tier, {"alluxio.worker.tieredstore.level0.dirs.quota": "1GB"}) == [
+        "-Dalluxio.worker.ramdisk.size=268500992"]
 
 
 def test_host_facts_reads_a_tmpfs_size_and_use(tmp_path):

@@ -41,7 +41,11 @@ def test_site_properties(host):
     assert "alluxio.master.hostname=lab-master" in props
     assert "alluxio.master.update.check.enabled=false" in props
     if name_of(host) in WORKER_MEM:
-        assert f"alluxio.worker.tieredstore.level0.dirs.quota={WORKER_MEM[name_of(host)]}" in props
+        # The tier's size goes to the worker alone (its unit), so a resize restarts nothing else.
+        assert "alluxio.worker.tieredstore.level0.dirs.quota" not in props
+        unit = host.file("/etc/systemd/system/alluxio-worker.service").content_string
+        assert f"-Dalluxio.worker.tieredstore.level0.dirs.quota={WORKER_MEM[name_of(host)]}" in unit
+        assert f"-Dalluxio.worker.ramdisk.size={WORKER_MEM[name_of(host)]}" in unit
 
 
 def test_ramdisk_is_a_tmpfs_of_the_configured_size(host):
