@@ -40,7 +40,7 @@ def test_port_taken_shows_the_log_tail(cluster):
     squat = on(name, "systemd-run --unit=port-squatter python3 -m http.server --bind 0.0.0.0 29999")
     assert squat.returncode == 0, squat.stderr
     try:
-        res = playbook(SITE, "--limit", f"lab-master,{name}", "-e", "alluxio_gate_timeout=25", check=False)
+        res = playbook(SITE, "--limit", f"lab-master,{name}", "-e", "alluxio_gate_timeout=15", check=False)
         assert res.returncode != 0
         assert f"worker on {name} did not pass its health gate" in res.stdout
         assert "Address already in use" in res.stdout, res.stdout[-4000:]
