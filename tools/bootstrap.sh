@@ -30,6 +30,19 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# promtool (the tests check the generated Prometheus configuration and alert rules with it), taken
+# out of Debian's prometheus package without installing it: on a controller with systemd the
+# package would start a Prometheus server there.
+promtool_dir="$cache/promtool"
+if [ ! -x "$promtool_dir/usr/bin/promtool" ]; then
+  say "extracting promtool from Debian's prometheus package into $promtool_dir"
+  tmp=$(mktemp -d)
+  (cd "$tmp" && apt-get download -qq prometheus 2>/dev/null || { apt-get update -qq && apt-get download -qq prometheus; })
+  rm -rf "$promtool_dir"
+  dpkg-deb -x "$tmp"/prometheus_*.deb "$promtool_dir"
+  rm -rf "$tmp"
+fi
+
 # The Python venv, rebuilt when a requirements file changes.
 key=$(cat "$repo/requirements.txt" "$repo/requirements-test.txt" | sha256sum | cut -c1-12)
 venv="$cache/venv/$key"
@@ -43,6 +56,7 @@ if [ ! -f "$venv/.complete" ]; then
   touch "$venv/.complete"
 fi
 ln -sfn "$venv" "$repo/.venv"
+ln -sfn "$promtool_dir/usr/bin/promtool" "$venv/bin/promtool"
 
 # Plugins load only from .../ansible_collections/alnair/alluxio: ansible.cfg
 # points collections_path at .collections, which holds that path as a link.

@@ -511,6 +511,8 @@ def write_inventory(state: dict, path: Path) -> None:
         for name in members:
             lines.append(f"        {name}:")
             lines.append(f"          ansible_host: {state['hosts'][name]['address']}")
+    # Prometheus runs on the master (site.yml's monitoring play).
+    lines += ["    alluxio_monitoring:", "      hosts:"] + [f"        {name}:" for name in masters]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n")
 

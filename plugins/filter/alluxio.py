@@ -18,7 +18,8 @@ from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_checks impo
     secret_values, system_property_keys)
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import bounded, fuse_unit_name, systemd_escape_path
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_model import (
-    BIND_HOST_PROPERTIES, MASTER_RPC_PORT, fuse_jvm_sizing, jvm_command_lines, jvm_size_mib, process_model)
+    BIND_HOST_PROPERTIES, LISTEN_PORT_PROPERTIES, MASTER_RPC_PORT, fuse_jvm_sizing, jvm_command_lines, jvm_size_mib, process_model)
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_monitoring import fuse_web_problems
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_network import (
     FIREWALL_FAMILY, FIREWALL_TABLE, allowed_sources, bind_address, bind_problems, ip_literal,
     listen_ports, parse_networks)
@@ -241,6 +242,12 @@ def alluxio_preflight(hostvars, groups, defaults=None, masters_group="alluxio_ma
                 problems += ["%s: %s" % (host, why) for why in fuse_jvm_sizing(
                     memtotal_mb, _hostvar(hostvars, host, "alluxio_fuse_metadata_cache_entries", 0),
                     *[_hostvar(hostvars, host, name) for name in AUTO_SIZED])["problems"]]
+            if boolean(_hostvar(hostvars, host, "alluxio_metrics", True), strict=False) and isinstance(fuse_mounts, list):
+                properties = _hostvar(hostvars, host, "alluxio_site_properties", {}) or {}
+                other_ports = [int(properties.get(k, v)) for k, v in LISTEN_PORT_PROPERTIES.items()
+                               if k != "alluxio.fuse.web.port" and str(properties.get(k, v)).isdigit()]
+                problems += fuse_web_problems(host, fuse_mounts, _hostvar(hostvars, host, "alluxio_fuse_web_port", 49999),
+                                              other_ports)
         problems += derived_property_problems(host, _hostvar(hostvars, host, "alluxio_site_properties", {}),
                                               _hostvar(hostvars, host, "alluxio_site_properties_override", []),
                                               dict(derived_properties or {}, **BIND_PROPERTIES_DERIVED))
@@ -542,7 +549,8 @@ def fuse_mounts_problems(host, mounts, default_options, libfuse_version, profile
         if not isinstance(mount, dict) or "mount_point" not in mount:
             problems.append("%s must be a dict with a mount_point, got %r" % (where, mount))
             continue
-        known = ["mount_point", "alluxio_path", "options", "profile", "read_only", "jvm_options", "state", "allow_non_empty"]
+        known = ["mount_point", "alluxio_path", "options", "profile", "read_only", "jvm_options", "state", "allow_non_empty",
+                 "web_port"]
         unknown = sorted(set(mount) - set(known))
         if unknown:
             problems.append("%s has unknown keys %s" % (where, ", ".join(unknown)))

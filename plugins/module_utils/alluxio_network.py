@@ -120,7 +120,7 @@ def bind_problems(host, address, host_addresses=None):
     return []
 
 
-def firewall_ruleset(ports, v4_sources, v6_sources, table=FIREWALL_TABLE):
+def firewall_ruleset(ports, v4_sources, v6_sources, table=FIREWALL_TABLE, metrics_ports=(), metrics_v4=(), metrics_v6=()):
     """The nftables file of the collection's table: TCP to the given ports only from the given
     sources (and loopback, and replies to the host's own connections); everything else is left to
     the host's other rules (policy accept, no other port touched, SSH never). Loading it replaces
@@ -134,10 +134,19 @@ def firewall_ruleset(ports, v4_sources, v6_sources, table=FIREWALL_TABLE):
     def elements(items):
         return ("\t\telements = { %s }\n" % ", ".join(str(i) for i in items)) if items else ""
 
+    # Without monitoring sources the table is what it was before monitoring existed (same digest).
+    monitored = bool(metrics_ports) and bool(list(metrics_v4) + list(metrics_v6))
+    metrics_sets = (
+        "\tset metrics_ports {\n\t\ttype inet_service\n" + elements(sorted(set(int(p) for p in metrics_ports))) + "\t}\n"
+        "\tset monitoring_v4 {\n\t\ttype ipv4_addr\n\t\tflags interval\n" + elements(metrics_v4) + "\t}\n"
+        "\tset monitoring_v6 {\n\t\ttype ipv6_addr\n\t\tflags interval\n" + elements(metrics_v6) + "\t}\n") if monitored else ""
+    metrics_rules = ("\t\ttcp dport @metrics_ports ip saddr @monitoring_v4 accept\n"
+                     "\t\ttcp dport @metrics_ports ip6 saddr @monitoring_v6 accept\n") if monitored else ""
     body = (
-        "\tset alluxio_ports {\n\t\ttype inet_service\n" + elements(sorted(set(int(p) for p in ports))) + "\t}\n"
+        "\tset alluxio_ports {\n\t\ttype inet_service\n" + elements(sorted(set(int(p) for p in ports) | set(int(p) for p in metrics_ports))) + "\t}\n"
         "\tset cluster_v4 {\n\t\ttype ipv4_addr\n\t\tflags interval\n" + elements(v4_sources) + "\t}\n"
         "\tset cluster_v6 {\n\t\ttype ipv6_addr\n\t\tflags interval\n" + elements(v6_sources) + "\t}\n"
+        + metrics_sets +
         "\tchain input {\n"
         "\t\ttype filter hook input priority filter - 10; policy accept;\n"
         "\t\tiifname \"lo\" accept\n"
@@ -147,6 +156,7 @@ def firewall_ruleset(ports, v4_sources, v6_sources, table=FIREWALL_TABLE):
         "\t\ttcp dport != @alluxio_ports accept\n"
         "\t\tip saddr @cluster_v4 accept\n"
         "\t\tip6 saddr @cluster_v6 accept\n"
+        + metrics_rules +
         "\t\tcounter reject with tcp reset\n"
         "\t}\n")
     digest = firewall_digest(body)

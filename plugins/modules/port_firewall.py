@@ -37,6 +37,18 @@ options:
     type: list
     elements: str
     default: []
+  metrics_ports:
+    description:
+      - Ports (guarded as I(ports) are) that I(metrics_sources) reach too, and no other port of the table.
+      - The alnair.alluxio firewall role passes the web servers' ports, where Prometheus scrapes the metrics.
+    type: list
+    elements: int
+    default: []
+  metrics_sources:
+    description: Addresses and networks (the monitoring hosts) admitted to I(metrics_ports) only.
+    type: list
+    elements: str
+    default: []
   table:
     description: Name of the nftables table (family C(inet)) the module owns.
     type: str
@@ -99,6 +111,12 @@ sources:
   type: list
   elements: str
   sample: [198.51.100.11, 198.51.100.12, 10.20.0.0/16]
+metrics_sources:
+  description: The sources admitted to the metrics ports only, merged, IPv4 then IPv6.
+  returned: when I(state=present)
+  type: list
+  elements: str
+  sample: [198.51.100.20]
 """
 
 import os
@@ -164,6 +182,8 @@ def main():
         argument_spec=dict(
             ports=dict(type="list", elements="int"),
             sources=dict(type="list", elements="str", default=[]),
+            metrics_ports=dict(type="list", elements="int", default=[]),
+            metrics_sources=dict(type="list", elements="str", default=[]),
             table=dict(type="str", default=FIREWALL_TABLE),
             path=dict(type="path", default="/etc/alluxio/firewall.nft"),
             state=dict(type="str", choices=["present", "absent"], default="present"),
@@ -176,12 +196,13 @@ def main():
     firewall = Firewall(module)
     result = dict(changed=False, table=firewall.table, digest=None, live_digest=None, sources=[])
     if params["state"] == "present":
-        bad = [p for p in params["ports"] if not 1 <= p <= 65535]
+        bad = [p for p in params["ports"] + params["metrics_ports"] if not 1 <= p <= 65535]
         if bad or not params["ports"]:
             module.fail_json(msg="ports must be 1-65535 and at least one, got %s" % params["ports"], **result)
-        problems = parse_networks(params["sources"])[1]
-        if problems:
-            module.fail_json(msg="sources: " + "; ".join(problems), **result)
+        for option in ("sources", "metrics_sources"):
+            problems = parse_networks(params[option])[1]
+            if problems:
+                module.fail_json(msg="%s: %s" % (option, "; ".join(problems)), **result)
     if not firewall.nft:
         if params["state"] == "absent":
             module.exit_json(**result)  # no nft, no table of ours
@@ -202,9 +223,11 @@ def main():
         module.exit_json(**result)
 
     v4, v6 = allowed_sources([], params["sources"])
+    metrics_v4, metrics_v6 = allowed_sources([], params["metrics_sources"])
     result["sources"] = v4 + v6
+    result["metrics_sources"] = metrics_v4 + metrics_v6
     try:
-        text = firewall_ruleset(params["ports"], v4, v6, params["table"])
+        text = firewall_ruleset(params["ports"], v4, v6, params["table"], params["metrics_ports"], metrics_v4, metrics_v6)
     except ValueError as exc:
         module.fail_json(msg=str(exc), **result)
     result["digest"] = ruleset_digest(text)

@@ -27,6 +27,7 @@ MODULE_ORDER = [
     "test_dist_maven.py",           # no lab
     "test_installed_collection.py",  # the converge itself, from the installed collection; health.yml
     "test_molecule.py",             # testinfra verify of the converge as it is (before test_site's variants)
+    "test_monitoring.py",           # while no test has restarted anything yet (its alerts count restarts)
     "test_site.py",
     "test_dataset.py",
     "test_bench.py",

@@ -9,8 +9,10 @@ from labkit import ADDRESS, HEALTH, SITE, inventory_without, lab_up, main_pid, m
 
 OUTSIDER = "lab-worker3"
 MASTER, WORKER = ADDRESS["lab-master"], ADDRESS["lab-worker1"]
-# The master's RPC, web and job master ports; the worker's RPC (data) and web ports.
-GUARDED = [(MASTER, 19998), (MASTER, 19999), (MASTER, 20001), (WORKER, 29999), (WORKER, 30000)]
+# The master's RPC, web and job master ports; the worker's RPC (data) and web ports; the metrics
+# ports (job master and job worker web, the FUSE mount's web server).
+GUARDED = [(MASTER, 19998), (MASTER, 19999), (MASTER, 20001), (MASTER, 20002), (WORKER, 29999), (WORKER, 30000),
+           (WORKER, 30003), (WORKER, 49999)]
 
 
 @pytest.fixture(scope="module")

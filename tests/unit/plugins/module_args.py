@@ -17,3 +17,22 @@ except ImportError:  # ansible-core 2.18
             yield
         finally:
             basic._ANSIBLE_ARGS = before  # pylint: disable=protected-access
+
+
+def run_module_process(name, args, check=False, diff=True):
+    """Run the collection's module NAME as Ansible does (a new Python process, JSON arguments on
+    standard input) and return its JSON result."""
+    import os
+    import subprocess
+    import sys
+    from ansible_collections.alnair.alluxio.plugins import modules
+    modules_dir = list(modules.__path__)[0]  # a namespace package: no __file__
+    module = os.path.join(modules_dir, name + ".py")
+    # The directory that holds ansible_collections/ (the collection imports its module_utils from there).
+    root = os.path.abspath(os.path.join(modules_dir, *[".."] * 5))
+    payload = {"ANSIBLE_MODULE_ARGS": dict(args, _ansible_check_mode=check, _ansible_diff=diff)}
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([root] + sys.path))
+    res = subprocess.run([sys.executable, module], input=json.dumps(payload), capture_output=True, text=True,
+                         env=env, check=False)
+    assert res.stdout, res.stderr
+    return json.loads(res.stdout)

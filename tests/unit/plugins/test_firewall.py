@@ -3,10 +3,9 @@ checks, table-driven; the port_firewall module against a fake nft."""
 import json
 import os
 import stat
-import subprocess
-import sys
 
 import pytest
+from module_args import run_module_process
 
 from ansible.errors import AnsibleFilterError
 from ansible_collections.alnair.alluxio.plugins.filter import alluxio as filters
@@ -181,16 +180,8 @@ def fake_nft(tmp_path, monkeypatch):
     return tmp_path
 
 
-def run_module(tmp_path, args, check=False):
-    payload = {"ANSIBLE_MODULE_ARGS": dict(args, _ansible_check_mode=check, _ansible_diff=True)}
-    module = os.path.join(os.path.dirname(filters.__file__), "..", "modules", "port_firewall.py")
-    # The directory that holds ansible_collections/ (the collection imports its module_utils from there).
-    root = os.path.abspath(os.path.join(os.path.dirname(filters.__file__), *[".."] * 5))
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([root] + sys.path))
-    res = subprocess.run([sys.executable, module], input=json.dumps(payload), capture_output=True, text=True,
-                         env=env, check=False)
-    assert res.stdout, res.stderr
-    return json.loads(res.stdout)
+def run_module(_tmp_path, args, check=False):
+    return run_module_process("port_firewall", args, check)
 
 
 def calls(tmp_path):
