@@ -18,7 +18,7 @@ from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_checks impo
     secret_values, system_property_keys)
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import bounded, fuse_unit_name, systemd_escape_path
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_model import (
-    BIND_HOST_PROPERTIES, LISTEN_PORT_PROPERTIES, MASTER_RPC_PORT, fuse_jvm_sizing, jvm_command_lines, jvm_size_mib, process_model)
+    BIND_HOST_PROPERTIES, MASTER_RPC_PORT, fuse_jvm_sizing, jvm_command_lines, jvm_size_mib, process_model)
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_monitoring import fuse_web_problems
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_network import (
     FIREWALL_FAMILY, FIREWALL_TABLE, allowed_sources, bind_address, bind_problems, ip_literal,
@@ -243,11 +243,12 @@ def alluxio_preflight(hostvars, groups, defaults=None, masters_group="alluxio_ma
                     memtotal_mb, _hostvar(hostvars, host, "alluxio_fuse_metadata_cache_entries", 0),
                     *[_hostvar(hostvars, host, name) for name in AUTO_SIZED])["problems"]]
             if boolean(_hostvar(hostvars, host, "alluxio_metrics", True), strict=False) and isinstance(fuse_mounts, list):
-                properties = _hostvar(hostvars, host, "alluxio_site_properties", {}) or {}
-                other_ports = [int(properties.get(k, v)) for k, v in LISTEN_PORT_PROPERTIES.items()
-                               if k != "alluxio.fuse.web.port" and str(properties.get(k, v)).isdigit()]
+                # Every other server's port: alluxio.fuse.web.port (what the mounts replace) is counted as the
+                # master RPC port, which is in the list anyway.
+                properties = dict(_hostvar(hostvars, host, "alluxio_site_properties", {}) or {})
+                properties["alluxio.fuse.web.port"] = MASTER_RPC_PORT
                 problems += fuse_web_problems(host, fuse_mounts, _hostvar(hostvars, host, "alluxio_fuse_web_port", 49999),
-                                              other_ports)
+                                              listen_ports(properties))
         problems += derived_property_problems(host, _hostvar(hostvars, host, "alluxio_site_properties", {}),
                                               _hostvar(hostvars, host, "alluxio_site_properties_override", []),
                                               dict(derived_properties or {}, **BIND_PROPERTIES_DERIVED))

@@ -8,10 +8,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_model import LISTEN_PORT_PROPERTIES
+import yaml
+
+from ansible.parsing.yaml.dumper import AnsibleDumper
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_monitoring import (
-    METRICS_PATH, PANELS, PROCESS_JOBS, SINK_CLASS, alert_rules, dashboard, fuse_web_options, fuse_web_ports,
-    fuse_web_problems, prometheus_config, scrape_targets)
+    SINK_CLASS, alert_rules, dashboard, fuse_web_options, fuse_web_ports, metrics_ports, prometheus_config, scrape_targets)
 
 
 def alluxio_fuse_web_ports(inventory_mounts, base, other_mount_points=()):
@@ -24,22 +25,13 @@ def alluxio_fuse_web_options(port):
     return fuse_web_options(port)
 
 
-def alluxio_fuse_web_problems(inventory_mounts, host, base, other_ports=()):
-    return fuse_web_problems(host, inventory_mounts, base, other_ports)
-
-
 def alluxio_metrics_properties(_ignored=None):
     """metrics.properties: Alluxio's Prometheus servlet sink for every process."""
     return {"sink.prometheus.class": SINK_CLASS}
 
 
 def alluxio_metrics_ports(site_properties, fuse_ports=()):
-    """The ports this host serves metrics on (its web servers and its FUSE mounts'): the only ones
-    the firewall opens to the monitoring hosts."""
-    ports = set(int(p) for p in fuse_ports)
-    for _process, _kind, _job, prop, _variable in PROCESS_JOBS:
-        ports.add(int(site_properties.get(prop, LISTEN_PORT_PROPERTIES[prop])))
-    return sorted(ports)
+    return metrics_ports(site_properties, fuse_ports)
 
 
 def alluxio_scrape_targets(hostvars, masters, workers, defaults):
@@ -58,12 +50,10 @@ def alluxio_dashboard(_ignored=None):
     return dashboard()
 
 
-def alluxio_dashboard_panels(_ignored=None):
-    return [dict(p) for p in PANELS]
-
-
-def alluxio_metrics_path(_ignored=None):
-    return METRICS_PATH
+def alluxio_rule_files(rule_files):
+    """{file name: rule file as data} -> {file name: its YAML text} (alluxio_prometheus_extra_rules)."""
+    return dict((name, yaml.dump(content, Dumper=AnsibleDumper, default_flow_style=False, width=1000))
+                for name, content in (rule_files or {}).items())
 
 
 class FilterModule(object):
@@ -73,13 +63,11 @@ class FilterModule(object):
         return {
             "alluxio_fuse_web_ports": alluxio_fuse_web_ports,
             "alluxio_fuse_web_options": alluxio_fuse_web_options,
-            "alluxio_fuse_web_problems": alluxio_fuse_web_problems,
             "alluxio_metrics_properties": alluxio_metrics_properties,
             "alluxio_metrics_ports": alluxio_metrics_ports,
             "alluxio_scrape_targets": alluxio_scrape_targets,
             "alluxio_prometheus_config": alluxio_prometheus_config,
             "alluxio_alert_rules": alluxio_alert_rules,
             "alluxio_dashboard": alluxio_dashboard,
-            "alluxio_dashboard_panels": alluxio_dashboard_panels,
-            "alluxio_metrics_path": alluxio_metrics_path,
+            "alluxio_rule_files": alluxio_rule_files,
         }

@@ -91,6 +91,15 @@ def fuse_web_options(port):
     return ["-D%s=true" % FUSE_WEB_ENABLED, "-D%s=%d" % (FUSE_WEB_PORT, int(port))]
 
 
+def metrics_ports(site_properties, fuse_ports=()):
+    """The ports a host serves metrics on (its web servers, moved ports followed, and its FUSE
+    mounts'): the only ones the firewall opens to the monitoring hosts."""
+    ports = set(int(p) for p in fuse_ports)
+    for _process, _kind, _job, prop, _variable in PROCESS_JOBS:
+        ports.add(_port(site_properties.get(prop)) or LISTEN_PORT_PROPERTIES[prop])
+    return sorted(ports)
+
+
 def _host_value(hostvars, host, name, default):
     values = hostvars.get(host, {})
     return values[name] if name in values else default

@@ -245,3 +245,9 @@ def test_a_planted_link_is_not_followed(config_set, tmp_path):
     res = run_module(args)
     assert res.get("failed") and "link" in res["msg"], res
     assert victim.read_text() == "keep\n"
+
+
+def test_extra_rule_files_are_written_as_yaml_of_their_data():
+    mine = {"groups": [{"name": "mine", "rules": [{"alert": "Mine", "expr": "up == 0", "for": "1m"}]}]}
+    written = mfilters.alluxio_rule_files({"alnair-alluxio-mine.yml": mine})
+    assert list(written) == ["alnair-alluxio-mine.yml"] and yaml.safe_load(written["alnair-alluxio-mine.yml"]) == mine
