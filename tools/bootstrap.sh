@@ -39,6 +39,8 @@ if [ ! -x "$promtool_dir/usr/bin/promtool" ]; then
   tmp=$(mktemp -d)
   (cd "$tmp" && apt-get download -qq prometheus 2>/dev/null || { apt-get update -qq && apt-get download -qq prometheus; })
   rm -rf "$promtool_dir"
+  # The cache itself may not exist yet on a fresh controller (dpkg-deb makes one level only).
+  mkdir -p "$cache"
   dpkg-deb -x "$tmp"/prometheus_*.deb "$promtool_dir"
   rm -rf "$tmp"
 fi

@@ -217,6 +217,9 @@ def alluxio_preflight(hostvars, groups, defaults=None, masters_group="alluxio_ma
                 parse_size(value)
             except SizeError as exc:
                 problems.append("%s: %s: %s" % (host, name, exc))
+        if host in workers and not problems_for(problems, host, "alluxio_worker_mem_size"):
+            problems += tier_block_problems(host, _hostvar(hostvars, host, "alluxio_worker_mem_size"),
+                                            _hostvar(hostvars, host, "alluxio_site_properties", {}) or {})
         problems += account_problems(host, _inventory_var(hostvars, host, "alluxio_host", None),
                                      _hostvar(hostvars, host, "alluxio_user"), _hostvar(hostvars, host, "alluxio_group"),
                                      _hostvar(hostvars, host, "alluxio_uid"), _hostvar(hostvars, host, "alluxio_gid"))
@@ -706,6 +709,29 @@ def file_identity(path):
     except OSError:
         return ""
     return "%d %d %d %d" % (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+BLOCK_SIZE_PROPERTY = "alluxio.user.block.size.bytes.default"
+BLOCK_SIZE_DEFAULT = "64MB"  # Alluxio 2.9's default
+
+
+def tier_block_problems(host, mem_size, site_properties):
+    """A worker's MEM tier must hold one whole block: Alluxio caches a block in one tier or not at
+    all, so with a smaller tier every read of a block that size fails ("No available Alluxio worker
+    found") instead of being cached."""
+    if not isinstance(site_properties, dict):
+        return []  # named by derived_property_problems
+    value = site_properties.get(BLOCK_SIZE_PROPERTY, BLOCK_SIZE_DEFAULT)
+    try:
+        block = parse_size(value)
+    except SizeError as exc:
+        return ["%s: alluxio_site_properties %s: %s" % (host, BLOCK_SIZE_PROPERTY, exc)]
+    tier = tier_bytes(mem_size)
+    if tier < block:
+        return ["%s: alluxio_worker_mem_size %s (%s) is smaller than one block (%s = %s): a block is cached in one "
+                "tier or not at all, so reads of files that size would fail; raise the size or lower the block size"
+                % (host, mem_size, format_size(tier), BLOCK_SIZE_PROPERTY, value)]
+    return []
 
 
 def alluxio_health_table(hostvars, hosts, cluster=None):

@@ -12,7 +12,8 @@ import yaml
 
 from ansible.parsing.yaml.dumper import AnsibleDumper
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_monitoring import (
-    SINK_CLASS, alert_rules, dashboard, fuse_web_options, fuse_web_ports, metrics_ports, prometheus_config, scrape_targets)
+    SINK_CLASS, alert_rules, cluster_health_checks, dashboard, fuse_web_options, fuse_web_ports, health_textfile, metrics_ports,
+    panel_lines, panel_queries, prometheus_config, scrape_targets)
 
 
 def alluxio_fuse_web_ports(inventory_mounts, base, other_mount_points=()):
@@ -30,8 +31,8 @@ def alluxio_metrics_properties(_ignored=None):
     return {"sink.prometheus.class": SINK_CLASS}
 
 
-def alluxio_metrics_ports(site_properties, fuse_ports=()):
-    return metrics_ports(site_properties, fuse_ports)
+def alluxio_metrics_ports(site_properties, fuse_ports=(), node_exporter_port=None):
+    return metrics_ports(site_properties, fuse_ports, node_exporter_port)
 
 
 def alluxio_scrape_targets(hostvars, masters, workers, defaults):
@@ -70,4 +71,12 @@ class FilterModule(object):
             "alluxio_alert_rules": alluxio_alert_rules,
             "alluxio_dashboard": alluxio_dashboard,
             "alluxio_rule_files": alluxio_rule_files,
+            # (host, checks) -> the textfile health.yml leaves for node exporter.
+            "alluxio_health_textfile": health_textfile,
+            # cluster_info's result -> checks for alluxio_health_textfile.
+            "alluxio_cluster_health_checks": cluster_health_checks,
+            # The dashboard's queries, {title: expr}, for prometheus_query.
+            "alluxio_panel_queries": panel_queries,
+            # prometheus_query's results -> the lines status.yml prints.
+            "alluxio_panel_lines": panel_lines,
         }

@@ -183,6 +183,19 @@ def make_directory_nofollow(path, mode=0o755, owner=None):
     so a link planted or swapped in by another user fails (ELOOP/ENOTDIR) instead of being followed.
     Only a directory made here gets owner (uid, gid), through its own descriptor. Returns True when
     path was made here; raises OSError naming the component that is not a plain directory."""
+    fd, made = open_directory_nofollow(path, create=True, mode=mode)
+    try:
+        if made and owner:
+            os.fchown(fd, owner[0], owner[1])
+        return made
+    finally:
+        os.close(fd)
+
+
+def open_directory_nofollow(path, create=False, mode=0o755):
+    """(descriptor of the directory path, whether its last component was made here), reached from /
+    one component at a time with O_NOFOLLOW|O_DIRECTORY (see make_directory_nofollow). With
+    create=False a missing component raises FileNotFoundError. The caller closes the descriptor."""
     if not path.startswith("/"):
         raise ValueError("%r is not an absolute path" % (path,))
     parts = [part for part in path.split("/") if part]
@@ -191,26 +204,53 @@ def make_directory_nofollow(path, mode=0o755, owner=None):
     try:
         for index, name in enumerate(parts):
             made = False
-            try:
-                os.mkdir(name, mode, dir_fd=fd)
-                made = True
-            except OSError as exc:
-                if exc.errno != errno.EEXIST:
-                    raise
+            if create:
+                try:
+                    os.mkdir(name, mode, dir_fd=fd)
+                    made = True
+                except OSError as exc:
+                    if exc.errno != errno.EEXIST:
+                        raise
             where = "/" + "/".join(parts[:index + 1])
             try:
                 child = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
             except OSError as exc:
                 if exc.errno in (errno.ELOOP, errno.ENOTDIR):
                     raise OSError(exc.errno, "%s is a symbolic link or not a directory: not followed" % where)
+                if exc.errno == errno.ENOENT:
+                    raise FileNotFoundError(exc.errno, "%s does not exist" % where)
                 raise
             os.close(fd)
             fd = child
-        if made and owner:
-            os.fchown(fd, owner[0], owner[1])
-        return made
-    finally:
+    except BaseException:
         os.close(fd)
+        raise
+    return fd, made
+
+
+def write_file_atomically(dir_fd, name, data, mode):
+    """Write name in the directory dir_fd (a descriptor, or None for the working directory's paths)
+    through a temporary name made with O_EXCL|O_NOFOLLOW, synced, given mode (whatever the umask)
+    and renamed over name: a reader never sees half a file and a planted link is never followed."""
+    temporary = ".%s.%d.tmp" % (name, os.getpid())
+    where = {} if dir_fd is None else {"dir_fd": dir_fd}
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode, **where)
+    try:
+        try:
+            os.fchmod(fd, mode)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.rename(temporary, name, **({} if dir_fd is None else {"src_dir_fd": dir_fd, "dst_dir_fd": dir_fd}))
+    except BaseException:
+        try:
+            os.unlink(temporary, **where)
+        except OSError:
+            pass
+        raise
 
 
 def mount_at(mounts, mount_point):

@@ -9,8 +9,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import math
+
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_model import LISTEN_PORT_PROPERTIES
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_network import bind_address
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import format_size
 
 # Where every Alluxio 2.9 web server serves its metrics in Prometheus' text format
 # (alluxio.web.WebServer adds alluxio.metrics.sink.PrometheusMetricsServlet, context /metrics/prometheus).
@@ -25,6 +28,11 @@ PROCESS_JOBS = (
     ("job_worker", "worker", "alluxio_job_worker", "alluxio.job.worker.web.port", None),
 )
 FUSE_JOB = "alluxio_fuse"
+# node_exporter (Debian's prometheus-node-exporter) on every Alluxio host: the machine's figures and,
+# through its textfile collector, health.yml's checks (HEALTH_METRIC).
+NODE_JOB = "node"
+NODE_METRICS_PATH = "/metrics"
+HEALTH_METRIC = "alluxio_health_check"
 # Properties of one FUSE process (its own -D options: each mount has its own web port).
 FUSE_WEB_ENABLED = "alluxio.fuse.web.enabled"
 FUSE_WEB_PORT = "alluxio.fuse.web.port"
@@ -91,10 +99,12 @@ def fuse_web_options(port):
     return ["-D%s=true" % FUSE_WEB_ENABLED, "-D%s=%d" % (FUSE_WEB_PORT, int(port))]
 
 
-def metrics_ports(site_properties, fuse_ports=()):
-    """The ports a host serves metrics on (its web servers, moved ports followed, and its FUSE
-    mounts'): the only ones the firewall opens to the monitoring hosts."""
+def metrics_ports(site_properties, fuse_ports=(), node_exporter_port=None):
+    """The ports a host serves metrics on (its web servers, moved ports followed, its FUSE mounts'
+    and its node exporter's): the only ones the firewall opens to the monitoring hosts."""
     ports = set(int(p) for p in fuse_ports)
+    if _port(node_exporter_port):
+        ports.add(_port(node_exporter_port))
     for _process, _kind, _job, prop, _variable in PROCESS_JOBS:
         ports.add(_port(site_properties.get(prop)) or LISTEN_PORT_PROPERTIES[prop])
     return sorted(ports)
@@ -118,7 +128,9 @@ def scrape_targets(hostvars, masters, workers, defaults):
     """[{job, instance, address, port, labels}] of every process that serves metrics: the master's
     and job master's on each master, the worker's and job worker's on each worker, one per FUSE mount.
     defaults: the collection's values for hosts that do not set them (alluxio_master_web_port,
-    alluxio_worker_web_port, alluxio_fuse_web_port, alluxio_fuse_mounts, alluxio_metrics)."""
+    alluxio_worker_web_port, alluxio_fuse_web_port, alluxio_fuse_mounts, alluxio_metrics,
+    alluxio_node_exporter, alluxio_node_exporter_port); with node_exporter true (the inventory has
+    monitoring hosts, so site.yml runs one), each host's node exporter too."""
     targets = []
     hosts = list(masters) + [w for w in workers if w not in masters]
     for host in hosts:
@@ -136,6 +148,11 @@ def scrape_targets(hostvars, masters, workers, defaults):
                             "labels": {"alluxio_role": process}})
         if not _host_value(hostvars, host, "alluxio_metrics", defaults.get("alluxio_metrics", True)):
             continue
+        node_exporter = _host_value(hostvars, host, "alluxio_node_exporter", defaults.get("alluxio_node_exporter", True))
+        if defaults.get("node_exporter") and node_exporter:
+            port = _host_value(hostvars, host, "alluxio_node_exporter_port", defaults.get("alluxio_node_exporter_port"))
+            targets.append({"job": NODE_JOB, "instance": host, "address": address, "port": _port(port) or 9100,
+                            "labels": {}})
         mounts = _host_value(hostvars, host, "alluxio_fuse_mounts", defaults.get("alluxio_fuse_mounts", []))
         base = _host_value(hostvars, host, "alluxio_fuse_web_port", defaults.get("alluxio_fuse_web_port"))
         ports = fuse_web_ports(mounts, base)
@@ -151,13 +168,14 @@ def prometheus_config(targets, scrape_interval, evaluation_interval, rule_files,
     """prometheus.yml as a dict: one job per process kind, every target labelled with its inventory
     name (instance), its process (alluxio_role) and, for FUSE, its mount point."""
     jobs = []
-    for job in [j[2] for j in PROCESS_JOBS] + [FUSE_JOB]:
+    paths = dict([(j[2], METRICS_PATH) for j in PROCESS_JOBS] + [(FUSE_JOB, METRICS_PATH), (NODE_JOB, NODE_METRICS_PATH)])
+    for job in [j[2] for j in PROCESS_JOBS] + [FUSE_JOB, NODE_JOB]:
         members = [t for t in targets if t["job"] == job]
         if not members:
             continue
         jobs.append({
             "job_name": job,
-            "metrics_path": METRICS_PATH,
+            "metrics_path": paths[job],
             "static_configs": [
                 {"targets": ["%s:%d" % (t["address"], t["port"])],
                  "labels": dict(t["labels"], instance=t["instance"])} for t in members],
@@ -185,7 +203,9 @@ _RUNBOOK_HEALTH = "ansible-playbook playbooks/health.yml -i {inventory}"
 def alert_rules(settings):
     """The alert rule groups (a dict for the rules file). settings: workers (the inventory's
     worker count), inventory, worker_for, master_for, capacity_ratio, capacity_for,
-    fuse_stall_for, journal_free_percent, restarts_per_hour."""
+    fuse_stall_for, journal_free_percent, restarts_per_hour, journal_type (the master's
+    alluxio.master.journal.type: only the EMBEDDED journal reports its disk's free share; a UFS
+    journal's local folder is health.yml's space check, which AlluxioHealthCheckFailed reports)."""
     s = dict(settings)
     inventory = s.get("inventory") or "INVENTORY"
 
@@ -231,11 +251,6 @@ def alert_rules(settings):
              "FUSE at {{ $labels.mount_point }} on {{ $labels.instance }} answers no call while files are open",
              _RUNBOOK_REMEDIATE + " (mounts it again)",
              "Open files but no FUSE call completed: readers (training jobs) are blocked."),
-        rule("AlluxioJournalDiskLow", '{__name__=~"Master_JournalFreePercentDevice.+"} < %s' % s["journal_free_percent"],
-             "5m", "critical",
-             "The journal disk of {{ $labels.instance }} has {{ $value | humanize }} % free",
-             "free space on the journal's disk (alluxio_journal_dir), then " + _RUNBOOK_HEALTH,
-             "A full journal disk stops the master: nothing can be written or opened."),
         rule("AlluxioDataLost", "Master_LostBlockCount > 0 or Master_LostFileCount > 0", "1m", "critical",
              "The master counts {{ $value }} lost {{ if eq $labels.__name__ \"Master_LostFileCount\" }}files{{ else }}blocks{{ end }}",
              _RUNBOOK_HEALTH + " (names the workers), then " + _RUNBOOK_REMEDIATE,
@@ -245,7 +260,19 @@ def alert_rules(settings):
              "{{ $labels.alluxio_role }} on {{ $labels.instance }} restarted {{ $value }} times in an hour",
              _RUNBOOK_HEALTH + " (reads its journal), then " + _RUNBOOK_REMEDIATE,
              "systemd restarts the process again and again: it dies soon after it starts."),
+        rule("AlluxioHealthCheckFailed", "%s == 0" % HEALTH_METRIC, "0s", "warning",
+             "health.yml: {{ $labels.check }} on {{ $labels.host }} failed",
+             _RUNBOOK_REMEDIATE + " (repairs what a restart or a remount repairs), then " + _RUNBOOK_HEALTH,
+             "The last run of health.yml on the host found this check failing (node exporter's textfile; "
+             "kind {{ $labels.kind }})."),
     ]
+    if str(s.get("journal_type") or "EMBEDDED").upper() == "EMBEDDED":
+        rules.insert(7, rule("AlluxioJournalDiskLow",
+                             '{__name__=~"Master_JournalFreePercentDevice.+"} < %s' % s["journal_free_percent"],
+                             "5m", "critical",
+                             "The journal disk of {{ $labels.instance }} has {{ $value | humanize }} % free",
+                             "free space on the journal's disk (alluxio_journal_dir), then " + _RUNBOOK_HEALTH,
+                             "A full journal disk stops the master: nothing can be written or opened."))
     return {"groups": [{"name": "alnair-alluxio", "rules": rules}]}
 
 
@@ -266,7 +293,9 @@ PANELS = (
      "legend": "{{instance}} {{mount_point}}"},
     {"title": "Master RPCs per second", "unit": "ops", "expr": "rate(Master_TotalRpcs_count[1m])"},
     {"title": "Master RPC latency, p99", "unit": "s", "expr": 'Master_TotalRpcs{quantile="0.99"}'},
-    {"title": "Processes up", "unit": "short", "expr": "up", "legend": "{{instance}} {{alluxio_role}}"},
+    {"title": "Processes up", "unit": "short", "expr": "up", "legend": "{{instance}} {{job}}"},
+    {"title": "Health checks failing", "unit": "short", "expr": "sum by (host) (%s == bool 0)" % HEALTH_METRIC,
+     "legend": "{{host}}"},
 )
 
 
@@ -287,3 +316,80 @@ def dashboard(title="Alluxio (alnair.alluxio)", uid="alnair-alluxio"):
         "templating": {"list": [{"name": "datasource", "type": "datasource", "query": "prometheus", "label": "Prometheus"}]},
         "panels": panels,
     }
+
+
+def _label_value(value):
+    """A label value in Prometheus' text format: backslash, double quote and newline escaped."""
+    return str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+def health_textfile(host, checks):
+    """health.yml's checks of one host as Prometheus text for node exporter's textfile collector:
+    one HEALTH_METRIC gauge per check (1 passed, 0 failed), labels host, check, kind. checks:
+    host_health's typed records, or the cluster's ({check, kind, ok}). A check named twice is one
+    series (node exporter refuses a file with two equal series), failed when any of them failed."""
+    series = {}
+    for check in checks or []:
+        key = (str(host), str(check.get("check", "")), str(check.get("kind", "")))
+        series[key] = series.get(key, True) and bool(check.get("ok"))
+    lines = ["# HELP %s 1 when the check passed on health.yml's last run on the host, 0 when it failed." % HEALTH_METRIC,
+             "# TYPE %s gauge" % HEALTH_METRIC]
+    for (name, check, kind), ok in sorted(series.items()):
+        lines.append('%s{host="%s",check="%s",kind="%s"} %d'
+                     % (HEALTH_METRIC, _label_value(name), _label_value(check), _label_value(kind), 1 if ok else 0))
+    return "\n".join(lines) + "\n"
+
+
+def cluster_health_checks(cluster):
+    """The master's view of the cluster (cluster_info's result) as checks for health_textfile: the
+    master answers, and the cluster is healthy (every inventory worker live with its capacity)."""
+    cluster = cluster or {}
+    reachable = bool(cluster.get("reachable"))
+    return [{"check": "cluster master answers", "kind": "cluster", "ok": reachable},
+            {"check": "cluster workers live", "kind": "cluster", "ok": reachable and bool(cluster.get("healthy"))}]
+
+
+def _figure(value, unit):
+    """One sample as the terminal shows it, in the panel's unit."""
+    if math.isnan(value):  # a rate or a ratio of nothing yet
+        return "-"
+    if unit == "bytes":
+        return format_size(int(value))
+    if unit == "percentunit":
+        return "%.1f %%" % (value * 100)
+    if unit == "ops":
+        return "%.2f/s" % value
+    if unit == "s":
+        return "%.2f ms" % (value * 1000)
+    return "%g" % value
+
+
+def _legend(template, labels):
+    text = template or ""
+    for name, value in labels.items():
+        text = text.replace("{{%s}}" % name, str(value))
+    return " ".join(part for part in text.split() if not part.startswith("{{"))
+
+
+def panel_queries(_ignored=None):
+    """{panel title: its query}: what status.yml asks Prometheus for."""
+    return dict((panel["title"], panel["expr"]) for panel in PANELS)
+
+
+def panel_lines(results, errors=None):
+    """The dashboard's figures as status.yml prints them, one line per series, from
+    prometheus_query's series ({panel title: [{labels, value}]}) and errors ({panel title: why
+    Prometheus refused it}); a panel without data says so."""
+    lines = []
+    for panel in PANELS:
+        series = (results or {}).get(panel["title"])
+        if (errors or {}).get(panel["title"]):
+            lines.append("%-32s %s" % (panel["title"], "refused: " + errors[panel["title"]]))
+            continue
+        if not series:
+            lines.append("%-32s %s" % (panel["title"], "no data"))
+            continue
+        for sample in sorted(series, key=lambda x: _legend(panel.get("legend"), x.get("labels", {}))):
+            legend = _legend(panel.get("legend"), sample.get("labels", {}))
+            lines.append("%-32s %-28s %s" % (panel["title"], legend, _figure(float(sample["value"]), panel["unit"])))
+    return lines

@@ -17,7 +17,7 @@ import time
 
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_bench import BenchError, percentile
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import (
-    fork_child, fuse_jvm_args, mount_holding, parse_mountinfo, read_text, write_json)
+    fork_child, fuse_jvm_args, mount_holding, parse_mountinfo, read_text, write_file_atomically, write_json)
 
 MANIFEST = ".alnair-dataset.json"
 READ_CHUNK = 1 << 20
@@ -77,19 +77,12 @@ def dataset_plan(directory, files, file_size, seed):
 
 
 def write_sample(directory, name, data, mode):
-    """Write one file through a temporary name (O_EXCL|O_NOFOLLOW) and rename it into place: a
-    reader never sees half a sample, and a planted link is never followed."""
-    temporary = os.path.join(directory, ".%s.%d.tmp" % (name, os.getpid()))
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
+    """Write one file through a temporary name and rename it into place (write_file_atomically)."""
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fsync(fd)
+        write_file_atomically(fd, name, data, mode)
     finally:
         os.close(fd)
-    os.chmod(temporary, mode)
-    os.rename(temporary, os.path.join(directory, name))
 
 
 # -- reading it as training does ----------------------------------------------------------------

@@ -96,4 +96,5 @@ def cluster(lab, tarball, installed_collection):
     """The session's one converge: site.yml of the installed collection on the fresh lab."""
     started = time.monotonic()
     res = playbook("alnair.alluxio.site", env=installed_collection["env"])
-    return {"seconds": time.monotonic() - started, "run": res}
+    # ended: the wall clock (Prometheus' time) when site.yml returned.
+    return {"seconds": time.monotonic() - started, "run": res, "ended": time.time()}

@@ -12,7 +12,7 @@ MASTER, WORKER = ADDRESS["lab-master"], ADDRESS["lab-worker1"]
 # The master's RPC, web and job master ports; the worker's RPC (data) and web ports; the metrics
 # ports (job master and job worker web, the FUSE mount's web server).
 GUARDED = [(MASTER, 19998), (MASTER, 19999), (MASTER, 20001), (MASTER, 20002), (WORKER, 29999), (WORKER, 30000),
-           (WORKER, 30003), (WORKER, 49999)]
+           (WORKER, 30003), (WORKER, 49999), (MASTER, 9100), (WORKER, 9100)]
 
 
 @pytest.fixture(scope="module")

@@ -167,3 +167,25 @@ def test_host_facts_reads_a_tmpfs_size_and_use(tmp_path):
     mounts = [{"mount_point": str(tmp_path), "fstype": "ext4", "options": "rw"}]
     assert memory_mount_usage(mounts, str(tmp_path)) is None   # not a tmpfs: not even asked
     assert memory_mount_usage([], "/mnt/ramdisk") is None
+
+
+@pytest.mark.parametrize("size,properties,refused", [
+    ("62.51GB", {}, False),
+    ("64MB", {}, False),                 # exactly one block of Alluxio's default 64MB
+    ("63.99MB", {}, False),              # a tier is whole 64 KiB granules: this one is 64MB
+    ("63.9MB", {}, True),
+    ("200.01MB", {"alluxio.user.block.size.bytes.default": "256MB"}, True),
+    ("32MB", {"alluxio.user.block.size.bytes.default": "16MB"}, False),
+    ("32MB", {"alluxio.user.block.size.bytes.default": 33554433}, True),
+])
+def test_a_tier_smaller_than_one_block_is_refused(size, properties, refused):
+    """Alluxio caches a block in one tier or not at all: with a smaller tier, reads fail."""
+    problems = filters.tier_block_problems("w1", size, properties)
+    assert bool(problems) == refused
+    if refused:
+        assert problems[0].startswith("w1: alluxio_worker_mem_size %s" % size) and "smaller than one block" in problems[0]
+
+
+def test_a_block_size_that_is_no_size_is_named():
+    assert filters.tier_block_problems("w1", "1GB", {"alluxio.user.block.size.bytes.default": "lots"})[0].startswith(
+        "w1: alluxio_site_properties alluxio.user.block.size.bytes.default")

@@ -122,7 +122,16 @@ def test_promtool_accepts_the_configuration_and_rules(tmp_path):
     write_set(tmp_path)
     res = subprocess.run([promtool(), "check", "config", str(tmp_path / "prometheus.yml")], capture_output=True, text=True, check=False)
     assert res.returncode == 0, res.stdout + res.stderr
-    assert "SUCCESS: 10 rules found" in res.stdout + res.stderr
+    assert "SUCCESS: 11 rules found" in res.stdout + res.stderr
+
+
+@pytest.mark.parametrize("journal_type,has_journal_alert", [
+    (None, True), ("EMBEDDED", True), ("embedded", True), ("UFS", False)])
+def test_the_journal_disk_alert_only_where_the_journal_reports_its_disk(journal_type, has_journal_alert):
+    names = [r["alert"] for r in mon.alert_rules(dict(ALERT_SETTINGS, journal_type=journal_type))["groups"][0]["rules"]]
+    assert ("AlluxioJournalDiskLow" in names) == has_journal_alert
+    # A UFS journal's folder is still watched: health.yml's space check, as a metric.
+    assert "AlluxioHealthCheckFailed" in names and len(names) == 11 - (not has_journal_alert)
 
 
 def test_every_alert_fires_when_it_should_and_only_then(tmp_path):
@@ -150,6 +159,55 @@ def test_every_dashboard_query_is_valid_promql(tmp_path):
 
 def test_metrics_ports_are_the_web_ports_and_fuse_ports():
     assert mfilters.alluxio_metrics_ports({"alluxio.worker.web.port": 31000}, [49999]) == [19999, 20002, 30003, 31000, 49999]
+    assert mfilters.alluxio_metrics_ports({}, [], 9100) == [9100, 19999, 20002, 30000, 30003]
+    assert mfilters.alluxio_metrics_ports({}, [], None) == [19999, 20002, 30000, 30003]
+
+
+def test_node_exporters_are_scraped_only_when_the_inventory_has_monitoring_hosts():
+    defaults = dict(DEFAULTS, alluxio_node_exporter=True, alluxio_node_exporter_port=9100)
+    assert not [t for t in mon.scrape_targets(lab_hostvars(), ["m1"], ["w1"], defaults) if t["job"] == "node"]
+    on = mon.scrape_targets(lab_hostvars(), ["m1"], ["w1"], dict(defaults, node_exporter=True))
+    assert [(t["instance"], t["address"], t["port"]) for t in on if t["job"] == "node"] == [
+        ("m1", "198.51.100.11", 9100), ("w1", "198.51.100.12", 9100)]
+    off = mon.scrape_targets(lab_hostvars(alluxio_node_exporter=False), ["m1"], ["w1"], dict(defaults, node_exporter=True))
+    assert [t["instance"] for t in off if t["job"] == "node"] == ["m1"]
+    config = mon.prometheus_config(on, "15s", "15s", [])
+    assert [(j["job_name"], j["metrics_path"]) for j in config["scrape_configs"]][-1] == ("node", "/metrics")
+
+
+@pytest.mark.parametrize("checks,want", [
+    ([], []),
+    ([{"check": "service alluxio-worker.service", "kind": "service", "ok": True}],
+     ['alluxio_health_check{host="w1",check="service alluxio-worker.service",kind="service"} 1']),
+    # Label values escaped as the text format wants them.
+    ([{"check": 'FUSE /mnt/a"b\\c\nd', "kind": "fuse", "ok": False}],
+     ['alluxio_health_check{host="w1",check="FUSE /mnt/a\\"b\\\\c\\nd",kind="fuse"} 0']),
+    # One check twice is one series, failed when either failed (node exporter refuses duplicates).
+    ([{"check": "port 30000", "kind": "port", "ok": True}, {"check": "port 30000", "kind": "port", "ok": False}],
+     ['alluxio_health_check{host="w1",check="port 30000",kind="port"} 0']),
+])
+def test_health_checks_as_textfile_metrics(checks, want):
+    text = mon.health_textfile("w1", checks)
+    lines = text.splitlines()
+    assert lines[:2] == ["# HELP alluxio_health_check 1 when the check passed on health.yml's last run on the host, 0 when it failed.",
+                         "# TYPE alluxio_health_check gauge"]
+    assert lines[2:] == want and text.endswith("\n")
+
+
+def test_the_health_textfile_is_valid_prometheus_text(tmp_path):
+    checks = [{"check": 'FUSE /mnt/a"b', "kind": "fuse", "ok": False}] + mon.cluster_health_checks({"reachable": True, "healthy": True})
+    (tmp_path / "health.prom").write_text(mon.health_textfile("m1", checks))
+    res = subprocess.run([promtool(), "check", "metrics"], stdin=open(tmp_path / "health.prom"), capture_output=True, text=True, check=False)
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+@pytest.mark.parametrize("cluster,want", [
+    (None, [False, False]),
+    ({"reachable": True, "healthy": False}, [True, False]),
+    ({"reachable": True, "healthy": True}, [True, True]),
+])
+def test_the_cluster_view_as_checks(cluster, want):
+    assert [c["ok"] for c in mon.cluster_health_checks(cluster)] == want
 
 
 @pytest.mark.parametrize("metrics_ports,v4,monitored", [
@@ -251,3 +309,118 @@ def test_extra_rule_files_are_written_as_yaml_of_their_data():
     mine = {"groups": [{"name": "mine", "rules": [{"alert": "Mine", "expr": "up == 0", "for": "1m"}]}]}
     written = mfilters.alluxio_rule_files({"alnair-alluxio-mine.yml": mine})
     assert list(written) == ["alnair-alluxio-mine.yml"] and yaml.safe_load(written["alnair-alluxio-mine.yml"]) == mine
+
+
+# -- node_textfile: health.yml's checks for node exporter, never through a link --------------------
+
+def test_a_textfile_is_written_once_and_only_then(tmp_path):
+    args = {"dir": str(tmp_path), "name": "alnair_alluxio_health.prom", "content": mon.health_textfile("w1", [])}
+    checked = run_module_process("node_textfile", args, check=True)
+    assert checked["changed"] and not list(tmp_path.iterdir()) and checked["diff"]["after"] == args["content"]
+    assert run_module_process("node_textfile", args)["changed"]
+    assert (tmp_path / "alnair_alluxio_health.prom").read_text() == args["content"]
+    assert oct((tmp_path / "alnair_alluxio_health.prom").stat().st_mode & 0o777) == "0o644"
+    assert not run_module_process("node_textfile", args)["changed"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["alnair_alluxio_health.prom"]
+    gone = run_module_process("node_textfile", dict(args, state="absent", content=None))
+    assert gone["changed"] and not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("plant,message", [
+    ("dir_link", "is a symbolic link or not a directory: not followed"),
+    ("file_link", "is a symbolic link: not followed, nothing written"),
+    ("fifo", "is not a plain file"),
+    ("missing", "is prometheus-node-exporter installed"),
+])
+def test_a_textfile_never_follows_a_planted_link(tmp_path, plant, message):
+    """The textfile directory's parent belongs to the prometheus user on Debian: it can swap the
+    directory, or the file, for a link; root must write neither through it."""
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "alnair_alluxio_health.prom").write_text("precious\n")
+    textfiles = tmp_path / "node-exporter"
+    if plant == "dir_link":
+        textfiles.symlink_to(victim)
+    elif plant != "missing":
+        textfiles.mkdir()
+    if plant == "file_link":
+        (textfiles / "alnair_alluxio_health.prom").symlink_to(victim / "alnair_alluxio_health.prom")
+    if plant == "fifo":
+        os.mkfifo(textfiles / "alnair_alluxio_health.prom")
+    res = run_module_process("node_textfile", {"dir": str(textfiles), "name": "alnair_alluxio_health.prom", "content": "x 1\n"})
+    assert res.get("failed") and message in res["msg"], res
+    assert (victim / "alnair_alluxio_health.prom").read_text() == "precious\n"
+
+
+@pytest.mark.parametrize("name", ["../evil.prom", ".hidden.prom", "health.txt"])
+def test_a_textfile_name_must_be_a_prom_file_name(tmp_path, name):
+    res = run_module_process("node_textfile", {"dir": str(tmp_path), "name": name, "content": "x 1\n"})
+    assert res.get("failed") and "must be a plain file name ending in .prom" in res["msg"] and not list(tmp_path.iterdir())
+
+
+# -- status.yml's figures --------------------------------------------------------------------------
+
+def test_the_figures_are_printed_in_each_panels_unit():
+    results = {"Cluster capacity": [{"labels": {"instance": "m1"}, "value": 2 * 1024 ** 3}],
+               "Cache hit rate": [{"labels": {}, "value": 0.875}],
+               "FUSE calls per second": [{"labels": {"instance": "w2", "mount_point": "/mnt/b"}, "value": 3.5},
+                                         {"labels": {"instance": "w1", "mount_point": "/mnt/a"}, "value": float("nan")}],
+               "Master RPC latency, p99": [{"labels": {}, "value": 0.0123}]}
+    lines = mon.panel_lines(results, {"Workers": "bad_data: parse error"})
+    assert len(lines) == len(mon.PANELS) + 1
+    assert lines[0].split() == ["Cluster", "capacity", "2.00GB"]
+    assert [line.split()[-2:] for line in lines if line.startswith("Cache hit rate")] == [["87.5", "%"]]
+    assert [line.split()[-3:] for line in lines if line.startswith("FUSE calls per second")] == [["w1", "/mnt/a", "-"], ["w2", "/mnt/b", "3.50/s"]]
+    assert [line.split()[-2:] for line in lines if line.startswith("Master RPC latency")] == [["12.30", "ms"]]
+    assert [line for line in lines if line.startswith("Workers")][0].endswith("refused: bad_data: parse error")
+    assert [line for line in lines if line.startswith("Cluster used")][0].endswith("no data")
+    assert set(mfilters.FilterModule().filters()["alluxio_panel_queries"]()) == set(p["title"] for p in mon.PANELS)
+
+
+@pytest.fixture
+def prometheus_stub():
+    """An HTTP server answering /api/v1/query as Prometheus does (the process boundary the unit tier fakes)."""
+    import http.server
+    import threading
+    import urllib.parse
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            expr = urllib.parse.parse_qs(urllib.parse.urlparse(self.path).query)["query"][0]
+            if expr == "up ==":
+                status, body = 400, {"status": "error", "errorType": "bad_data", "error": "parse error"}
+            elif expr == "scalar(up)":
+                status, body = 200, {"status": "success", "data": {"resultType": "scalar", "result": [1, "1"]}}
+            else:
+                status, body = 200, {"status": "success", "data": {"resultType": "vector", "result": [
+                    {"metric": {"instance": "m1"}, "value": [1, "1073741824"]}]}}
+            payload = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield "http://127.0.0.1:%d" % server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def test_prometheus_query_returns_series_and_names_refused_queries(prometheus_stub):
+    res = run_module_process("prometheus_query", {"url": prometheus_stub, "queries": {
+        "Cluster capacity": "Cluster_CapacityTotal", "Broken": "up ==", "Scalar": "scalar(up)"}}, check=True)
+    assert not res.get("failed") and not res["changed"], res
+    assert res["series"] == {
+        "Cluster capacity": [{"labels": {"instance": "m1"}, "value": 1073741824.0}], "Scalar": [{"labels": {}, "value": 1.0}]}
+    assert res["errors"] == {"Broken": "bad_data: parse error"}
+
+
+def test_prometheus_query_fails_when_nothing_answers():
+    res = run_module_process("prometheus_query", {"url": "http://127.0.0.1:9", "queries": {"Workers": "Cluster_Workers"}, "timeout": 2})
+    assert res.get("failed") and "did not answer the query 'Workers'" in res["msg"]
