@@ -34,7 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 # Names, addresses, paths and SSH settings shared with measure.py and the tests.
 from labnet import (CACHE_DIR, GATEWAY, KNOWN_HOSTS, LAB_KEY, MAX_HOSTS, SHARED_DIR, SHARED_MOUNT,  # noqa: E402
-                    SSH_BATCH_OPTIONS, SSH_OPTIONS, STATE_DIR, SUBNET, host_address, host_names)
+                    SSH_BATCH_OPTIONS, SSH_OPTIONS, STATE_DIR, SUBNET, host_address, host_index, host_names)
 
 REPO = Path(__file__).resolve().parent.parent
 STATE_FILE = STATE_DIR / "state.json"
@@ -150,13 +150,19 @@ def is_fuse_device(path: Path) -> bool:
     return stat.S_ISCHR(st.st_mode) and (os.major(st.st_rdev), os.minor(st.st_rdev)) == (10, 229)
 
 
-def preflight_up(count: int, release: str) -> None:
+def preflight_up(count: int, release: str, masters: int = 1) -> None:
     """Every check that can fail before anything is created."""
     problems = []
     if os.geteuid() != 0:
         problems.append("the lab must run as root (it creates network namespaces, mounts and containers)")
     if count < 1 or count > MAX_HOSTS:
         problems.append(f"--hosts must be between 1 and {MAX_HOSTS}, got {count}")
+    if masters < 1 or masters % 2 == 0:
+        problems.append(f"--masters must be 1 or an odd number (a quorum is a majority), got {masters}")
+    elif masters > 1 and count < 2:
+        problems.append("--masters above 1 needs workers of their own: --hosts 2 or more")
+    elif count + masters - 1 > MAX_HOSTS:
+        problems.append(f"--hosts {count} and --masters {masters} make more than {MAX_HOSTS} hosts")
     if release not in RELEASES:
         problems.append(f"unknown release {release!r}; supported: {', '.join(sorted(RELEASES))}")
     if not is_fuse_device(Path("/dev/fuse")):
@@ -492,7 +498,8 @@ def wait_running(state: dict, timeout: float) -> dict[str, str]:
 
 def write_inventory(state: dict, path: Path) -> None:
     names = list(state["hosts"])
-    masters, workers = names[:1], names[1:] or names[:1]
+    masters = [n for n in names if not n.startswith("lab-worker")]  # lab-master(N), or lab-node1 alone
+    workers = [n for n in names if n.startswith("lab-worker")] or names[:1]
     lines = [
         "# Written by tools/lab.py up: the local lab's hosts. Regenerated on every `up`.",
         "all:",
@@ -511,8 +518,8 @@ def write_inventory(state: dict, path: Path) -> None:
         for name in members:
             lines.append(f"        {name}:")
             lines.append(f"          ansible_host: {state['hosts'][name]['address']}")
-    # Prometheus runs on the master (site.yml's monitoring play).
-    lines += ["    alluxio_monitoring:", "      hosts:"] + [f"        {name}:" for name in masters]
+    # Prometheus runs on the (first) master (site.yml's monitoring play).
+    lines += ["    alluxio_monitoring:", "      hosts:"] + [f"        {name}:" for name in masters[:1]]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n")
 
@@ -520,10 +527,10 @@ def write_inventory(state: dict, path: Path) -> None:
 # ---------------------------------------------------------------- commands
 
 def cmd_up(args) -> int:
-    preflight_up(args.hosts, args.release)
+    preflight_up(args.hosts, args.release, args.masters)
     started = time.monotonic()
     state = load_state()
-    names = host_names(args.hosts)
+    names = host_names(args.hosts, args.masters)
     if state.get("hosts"):
         # A lab grows in place (its hosts keep running; the new ones join, every /etc/hosts lists
         # them); any other change of shape needs a new lab.
@@ -534,8 +541,8 @@ def cmd_up(args) -> int:
     base = build_base(args.release)
     state.update({"release": args.release, "base": str(base)})
     state.setdefault("hosts", {})
-    for index, name in enumerate(names):
-        state["hosts"].setdefault(name, {"address": host_address(index), "index": index})
+    for name in names:
+        state["hosts"].setdefault(name, {"address": host_address(host_index(name)), "index": host_index(name)})
     save_state(state)
 
     ensure_bridge(state)
@@ -670,7 +677,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     up = sub.add_parser("up", help="create and boot the lab hosts (harmless when already up)")
-    up.add_argument("--hosts", type=int, default=int(os.environ.get("ALNAIR_LAB_HOSTS", "3")))
+    up.add_argument("--hosts", type=int, default=int(os.environ.get("ALNAIR_LAB_HOSTS", "3")),
+                    help="the master and the workers (default 3: lab-master, lab-worker1, lab-worker2)")
+    up.add_argument("--masters", type=int, default=int(os.environ.get("ALNAIR_LAB_MASTERS", "1")),
+                    help="masters in all (1, or an odd number for a quorum); the further ones are added to --hosts")
     up.add_argument("--release", default=os.environ.get("ALNAIR_LAB_RELEASE", "bookworm"))
     up.add_argument("--timeout", type=float, default=90)
     up.add_argument("--inventory", type=Path, default=DEFAULT_INVENTORY)

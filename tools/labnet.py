@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from pathlib import Path
 
 
@@ -42,23 +43,36 @@ SSH_OPTIONS = ["-o", f"UserKnownHostsFile={KNOWN_HOSTS}", "-o", "StrictHostKeyCh
 SSH_BATCH_OPTIONS = ["-o", "BatchMode=yes", "-o", "ConnectTimeout=5", "-o", "LogLevel=ERROR"]
 
 
-def host_names(count: int) -> list[str]:
-    """First host is the master, the others workers; a single host is both."""
-    if count == 1:
+def host_names(count: int, masters: int = 1) -> list[str]:
+    """First host is the master, the others workers; a single host is both. Masters beyond the
+    first (a quorum, `lab.py up --masters 3`) are lab-master2, lab-master3, ... after the workers."""
+    if count == 1 and masters == 1:
         return ["lab-node1"]
-    return ["lab-master"] + [f"lab-worker{i}" for i in range(1, count)]
+    return (["lab-master"] + [f"lab-worker{i}" for i in range(1, count)]
+            + [f"lab-master{i}" for i in range(2, masters + 1)])
+
+
+def host_index(name: str) -> int:
+    """A lab host's place in the subnet, fixed by its name: the master and the workers from the
+    bottom (lab-workerN is N), the further masters from the top (lab-master2 is MAX_HOSTS - 1)."""
+    if name in ("lab-node1", "lab-master"):
+        return 0
+    match = re.fullmatch(r"lab-(worker|master)([1-9][0-9]*)", name)
+    number = int(match.group(2)) if match else 0
+    if match and match.group(1) == "worker" and number < MAX_HOSTS:
+        return number
+    if match and match.group(1) == "master" and 2 <= number <= MAX_HOSTS:
+        return MAX_HOSTS - number + 1
+    raise KeyError(f"{name} is not a lab host name")
 
 
 def host_address(index: int) -> str:
     return str(SUBNET.network_address + FIRST_HOST + index)
 
 
-def address(name: str, count: int = MAX_HOSTS) -> str:
-    """The address of a lab host by its name (lab-master, lab-workerN, lab-node1)."""
-    names = host_names(1) + host_names(count)
-    if name not in names:
-        raise KeyError(f"{name} is not a lab host name")
-    return host_address(0 if name == "lab-node1" else names.index(name) - 1)
+def address(name: str) -> str:
+    """The address of a lab host by its name (lab-master, lab-workerN, lab-masterN, lab-node1)."""
+    return host_address(host_index(name))
 
 
 def ssh_command(host_address_: str, *command: str) -> list[str]:

@@ -23,6 +23,8 @@ from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_monitoring 
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_network import (
     FIREWALL_FAMILY, FIREWALL_TABLE, allowed_sources, bind_address, bind_problems, ip_literal,
     listen_ports, parse_networks)
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_quorum import (
+    quorum_address_problems, quorum_properties, quorum_size_problems)
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, format_size, parse_size, tier_bytes
 
 VERSION_RE = re.compile(r"^2\.\d+\.\d+$")
@@ -185,9 +187,8 @@ def alluxio_preflight(hostvars, groups, defaults=None, masters_group="alluxio_ma
     masters = list(groups.get(masters_group) or [])
     workers = list(groups.get(workers_group) or [])
     hosts = sorted(set(masters + workers) if targets is None else set(targets))
-    if len(masters) != 1:
-        problems.append("group %s must have exactly one host, it has %d%s"
-                        % (masters_group, len(masters), (": " + ", ".join(masters)) if masters else ""))
+    problems += quorum_size_problems(masters_group, masters)
+    master_names = alluxio_hostnames(hostvars, [m for m in masters if m in hostvars])
     if not workers:
         problems.append("group %s has no host: at least one worker is needed" % workers_group)
     for host in sorted(set(masters) & set(workers)):
@@ -217,9 +218,6 @@ def alluxio_preflight(hostvars, groups, defaults=None, masters_group="alluxio_ma
                 parse_size(value)
             except SizeError as exc:
                 problems.append("%s: %s: %s" % (host, name, exc))
-        if host in workers and not problems_for(problems, host, "alluxio_worker_mem_size"):
-            problems += tier_block_problems(host, _hostvar(hostvars, host, "alluxio_worker_mem_size"),
-                                            _hostvar(hostvars, host, "alluxio_site_properties", {}) or {})
         problems += account_problems(host, _inventory_var(hostvars, host, "alluxio_host", None),
                                      _hostvar(hostvars, host, "alluxio_user"), _hostvar(hostvars, host, "alluxio_group"),
                                      _hostvar(hostvars, host, "alluxio_uid"), _hostvar(hostvars, host, "alluxio_gid"))
@@ -252,6 +250,9 @@ def alluxio_preflight(hostvars, groups, defaults=None, masters_group="alluxio_ma
                 properties["alluxio.fuse.web.port"] = MASTER_RPC_PORT
                 problems += fuse_web_problems(host, fuse_mounts, _hostvar(hostvars, host, "alluxio_fuse_web_port", 49999),
                                               listen_ports(properties))
+        site_properties = _hostvar(hostvars, host, "alluxio_site_properties", {})
+        if isinstance(site_properties, dict):
+            problems += quorum_address_problems(host, site_properties, master_names)
         problems += derived_property_problems(host, _hostvar(hostvars, host, "alluxio_site_properties", {}),
                                               _hostvar(hostvars, host, "alluxio_site_properties_override", []),
                                               dict(derived_properties or {}, **BIND_PROPERTIES_DERIVED))
@@ -284,7 +285,20 @@ def alluxio_preflight(hostvars, groups, defaults=None, masters_group="alluxio_ma
                                              (_hostvar(hostvars, host, "alluxio_host") or {}).get("memory_mounts"),
                                              _hostvar(hostvars, host, "_alluxio_cached_files"),
                                              boolean(_hostvar(hostvars, host, "alluxio_resize_drop_unpersisted", False), strict=False))
+    # Every worker of the inventory, whatever --limit says: one worker with room is enough.
+    tiers = [(w, _hostvar(hostvars, w, "alluxio_worker_mem_size"), _hostvar(hostvars, w, "alluxio_site_properties", {}))
+             for w in workers if w in hostvars]
+    if all(_is_size(size) for _w, size, _p in tiers):  # a size that is none is named per host above
+        problems += tier_block_problems(tiers)
     return problems
+
+
+def _is_size(value):
+    try:
+        parse_size(value)
+    except SizeError:
+        return False
+    return True
 
 
 BIND_PROPERTIES_DERIVED = dict((key, "alluxio_bind_address") for key in BIND_HOST_PROPERTIES)
@@ -715,23 +729,28 @@ BLOCK_SIZE_PROPERTY = "alluxio.user.block.size.bytes.default"
 BLOCK_SIZE_DEFAULT = "64MB"  # Alluxio 2.9's default
 
 
-def tier_block_problems(host, mem_size, site_properties):
-    """A worker's MEM tier must hold one whole block: Alluxio caches a block in one tier or not at
-    all, so with a smaller tier every read of a block that size fails ("No available Alluxio worker
-    found") instead of being cached."""
-    if not isinstance(site_properties, dict):
-        return []  # named by derived_property_problems
-    value = site_properties.get(BLOCK_SIZE_PROPERTY, BLOCK_SIZE_DEFAULT)
-    try:
-        block = parse_size(value)
-    except SizeError as exc:
-        return ["%s: alluxio_site_properties %s: %s" % (host, BLOCK_SIZE_PROPERTY, exc)]
-    tier = tier_bytes(mem_size)
-    if tier < block:
-        return ["%s: alluxio_worker_mem_size %s (%s) is smaller than one block (%s = %s): a block is cached in one "
-                "tier or not at all, so reads of files that size would fail; raise the size or lower the block size"
-                % (host, mem_size, format_size(tier), BLOCK_SIZE_PROPERTY, value)]
-    return []
+def tier_block_problems(tiers):
+    """The workers' MEM tiers must hold one whole block somewhere: Alluxio caches a block in one
+    tier or not at all, so when every worker's tier is smaller than a block, reading a block that
+    size fails ("No available Alluxio worker found"). One small worker is fine (the others take
+    such blocks). tiers: [(worker, alluxio_worker_mem_size, its alluxio_site_properties)]."""
+    small, problems = [], []
+    for host, mem_size, site_properties in tiers:
+        properties = site_properties if isinstance(site_properties, dict) else {}  # else named elsewhere
+        value = properties.get(BLOCK_SIZE_PROPERTY, BLOCK_SIZE_DEFAULT)
+        try:
+            block = parse_size(value)
+        except SizeError as exc:
+            problems.append("%s: alluxio_site_properties %s: %s" % (host, BLOCK_SIZE_PROPERTY, exc))
+            continue
+        if tier_bytes(mem_size) < block:
+            small.append("%s (%s)" % (host, mem_size))
+    if tiers and not problems and len(small) == len(tiers):
+        problems.append("every worker's alluxio_worker_mem_size is smaller than one block (%s, %s by default): %s. "
+                        "A block is cached in one tier or not at all, so reading a file of a block's size would fail; "
+                        "give one worker a larger tier or lower the block size"
+                        % (BLOCK_SIZE_PROPERTY, BLOCK_SIZE_DEFAULT, ", ".join(small)))
+    return problems
 
 
 def alluxio_health_table(hostvars, hosts, cluster=None):
@@ -905,6 +924,8 @@ class FilterModule(object):
             "alluxio_expected_workers": alluxio_expected_workers,
             "alluxio_hostnames": alluxio_hostnames,
             "file_identity": file_identity,
+            # master host names (alluxio_hostnames) -> the quorum's address lists (more than one master).
+            "alluxio_quorum_properties": quorum_properties,
             "alluxio_health_table": alluxio_health_table,
             "alluxio_remediation_plan": alluxio_remediation_plan,
             "alluxio_recorded_fuse_mounts": alluxio_recorded_fuse_mounts,

@@ -18,6 +18,10 @@ def test_converge_from_the_installed_collection_reaches_every_host(cluster):
 
 
 def test_health_from_the_installed_collection_is_green_and_changes_nothing(cluster, installed_collection):
+    # The first run after a deploy leaves its checks for node exporter (README, "Monitoring"): that
+    # file is all it writes, and only when a check's result changes.
+    first = playbook("alnair.alluxio.health", env=installed_collection["env"])
+    assert first.stdout.count("changed: [") == 4 and all(c["changed"] <= 2 for c in first.recap.values()), first.stdout[-3000:]
     res = playbook("alnair.alluxio.health", env=installed_collection["env"])
     assert all(c["changed"] == 0 and c["failed"] == 0 for c in res.recap.values()), res.recap
     assert "FAIL " not in res.stdout and "ok    cluster" in res.stdout

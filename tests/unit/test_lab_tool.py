@@ -14,6 +14,21 @@ import lab
 def test_host_names_first_is_master():
     assert lab.host_names(3) == ["lab-master", "lab-worker1", "lab-worker2"]
     assert lab.host_names(1) == ["lab-node1"]
+    # A quorum: the further masters come after the workers (a 3-host lab grows into one in place).
+    assert lab.host_names(3, 3) == ["lab-master", "lab-worker1", "lab-worker2", "lab-master2", "lab-master3"]
+
+
+def test_every_host_keeps_its_address_whatever_the_shape():
+    """The workers count up from the master, the further masters down from the top: no two collide."""
+    import labnet
+    names = lab.host_names(3, 3) + ["lab-worker3", "lab-worker17", "lab-node1"]
+    addresses = {name: labnet.address(name) for name in names}
+    assert addresses["lab-master"] == addresses["lab-node1"] == "198.51.100.11"
+    assert addresses["lab-worker1"] == "198.51.100.12" and addresses["lab-master2"] == "198.51.100.30"
+    assert len(set(addresses.values())) == len(names) - 1
+    for bad in ("lab-master1", "lab-worker0", "lab-worker20", "lab-master21", "master"):
+        with pytest.raises(KeyError):
+            labnet.address(bad)
 
 
 def test_addresses_stay_in_the_lab_subnet():
@@ -33,6 +48,20 @@ def test_preflight_rejects_bad_shapes(monkeypatch, count, release, message):
     monkeypatch.setattr(lab, "is_fuse_device", lambda _p: True)
     with pytest.raises(lab.LabError, match=message):
         lab.preflight_up(count, release)
+
+
+@pytest.mark.parametrize("count,masters,message", [
+    (3, 2, "--masters must be 1 or an odd number"),
+    (3, 0, "--masters must be 1 or an odd number"),
+    (1, 3, "--masters above 1 needs workers of their own"),
+    (19, 3, "--hosts 19 and --masters 3 make more than 20 hosts"),
+])
+def test_preflight_rejects_a_quorum_it_cannot_make(monkeypatch, count, masters, message):
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    monkeypatch.setattr(lab, "is_fuse_device", lambda _p: True)
+    with pytest.raises(lab.LabError, match=message):
+        lab.preflight_up(count, "bookworm", masters)
+    lab.preflight_up(3, "bookworm", 3)
 
 
 def test_preflight_collects_every_problem(monkeypatch):
@@ -123,3 +152,14 @@ def test_the_lab_firewall_admits_the_controller():
     import labnet
     group_vars = yaml.safe_load((Path(__file__).resolve().parents[2] / "inventories/lab/group_vars/all.yml").read_text())
     assert group_vars["alluxio_client_networks"] == [labnet.GATEWAY]
+
+
+def test_the_inventory_of_a_quorum_lab(tmp_path):
+    import yaml
+    names = lab.host_names(3, 3)
+    state = {"release": "bookworm", "hosts": {n: {"address": f"198.51.100.{i}"} for i, n in enumerate(names)}}
+    lab.write_inventory(state, tmp_path / "hosts.yml")
+    groups = yaml.safe_load((tmp_path / "hosts.yml").read_text())["all"]["children"]
+    assert list(groups["alluxio_masters"]["hosts"]) == ["lab-master", "lab-master2", "lab-master3"]
+    assert list(groups["alluxio_workers"]["hosts"]) == ["lab-worker1", "lab-worker2"]
+    assert list(groups["alluxio_monitoring"]["hosts"]) == ["lab-master"]

@@ -169,23 +169,38 @@ def test_host_facts_reads_a_tmpfs_size_and_use(tmp_path):
     assert memory_mount_usage([], "/mnt/ramdisk") is None
 
 
-@pytest.mark.parametrize("size,properties,refused", [
-    ("62.51GB", {}, False),
-    ("64MB", {}, False),                 # exactly one block of Alluxio's default 64MB
-    ("63.99MB", {}, False),              # a tier is whole 64 KiB granules: this one is 64MB
-    ("63.9MB", {}, True),
-    ("200.01MB", {"alluxio.user.block.size.bytes.default": "256MB"}, True),
-    ("32MB", {"alluxio.user.block.size.bytes.default": "16MB"}, False),
-    ("32MB", {"alluxio.user.block.size.bytes.default": 33554433}, True),
+@pytest.mark.parametrize("tiers,refused", [
+    ([("w1", "62.51GB", {})], False),
+    ([("w1", "64MB", {})], False),                   # exactly one block of Alluxio's default 64MB
+    ([("w1", "63.99MB", {})], False),                # a tier is whole 64 KiB granules: this one is 64MB
+    ([("w1", "63.9MB", {})], True),
+    # One small worker is fine: the others take the blocks it cannot (test_site shrinks one to 16MB).
+    ([("w1", "16MB", {}), ("w2", "256.01MB", {})], False),
+    ([("w1", "16MB", {}), ("w2", "32MB", {})], True),
+    ([("w1", "200.01MB", {"alluxio.user.block.size.bytes.default": "256MB"})], True),
+    ([("w1", "32MB", {"alluxio.user.block.size.bytes.default": "16MB"})], False),
+    ([("w1", "32MB", {"alluxio.user.block.size.bytes.default": 33554433})], True),
 ])
-def test_a_tier_smaller_than_one_block_is_refused(size, properties, refused):
-    """Alluxio caches a block in one tier or not at all: with a smaller tier, reads fail."""
-    problems = filters.tier_block_problems("w1", size, properties)
+def test_tiers_that_cannot_hold_one_block_anywhere_are_refused(tiers, refused):
+    """Alluxio caches a block in one tier or not at all: with no tier large enough, reads fail."""
+    problems = filters.tier_block_problems(tiers)
     assert bool(problems) == refused
     if refused:
-        assert problems[0].startswith("w1: alluxio_worker_mem_size %s" % size) and "smaller than one block" in problems[0]
+        assert problems[0].startswith("every worker's alluxio_worker_mem_size is smaller than one block")
+        assert all(host in problems[0] for host, _size, _props in tiers)
 
 
 def test_a_block_size_that_is_no_size_is_named():
-    assert filters.tier_block_problems("w1", "1GB", {"alluxio.user.block.size.bytes.default": "lots"})[0].startswith(
+    assert filters.tier_block_problems([("w1", "1GB", {"alluxio.user.block.size.bytes.default": "lots"})])[0].startswith(
         "w1: alluxio_site_properties alluxio.user.block.size.bytes.default")
+
+
+def test_preflight_refuses_workers_that_all_are_smaller_than_a_block():
+    groups = {"alluxio_masters": ["m"], "alluxio_workers": ["w1", "w2"]}
+    hostvars = {"m": {}, "w1": {"alluxio_worker_mem_size": "16MB"}, "w2": {"alluxio_worker_mem_size": "32MB"}}
+    problems = filters.alluxio_preflight(hostvars, groups, {"alluxio_worker_mem_size": "1GB"})
+    assert any(p.startswith("every worker's alluxio_worker_mem_size is smaller than one block") for p in problems), problems
+    # Under --limit too: the check is of the inventory's workers.
+    hostvars["w2"]["alluxio_worker_mem_size"] = "1GB"
+    assert not [p for p in filters.alluxio_preflight(hostvars, groups, {"alluxio_worker_mem_size": "1GB"}, targets=["w1"])
+                if "smaller than one block" in p]

@@ -66,8 +66,20 @@ def test_a_good_inventory_passes():
 
 
 @pytest.mark.parametrize("groups,hostvars,message", [
-    ({"alluxio_masters": [], "alluxio_workers": ["w"]}, {}, "group alluxio_masters must have exactly one host, it has 0"),
-    ({"alluxio_masters": ["m1", "m2"], "alluxio_workers": ["w"]}, {}, "it has 2: m1, m2"),
+    ({"alluxio_masters": [], "alluxio_workers": ["w"]}, {}, "group alluxio_masters has no host: one master, or an odd number"),
+    # A quorum is a majority: 2 masters are no better than 1, 4 no better than 3.
+    ({"alluxio_masters": ["m1", "m2"], "alluxio_workers": ["w"]}, {},
+     "group alluxio_masters has 2 hosts (m1, m2): the masters' journal needs a majority of them to run, so 2 masters "
+     "survive no more failures than 1; use 1 or an odd number of 3 or more"),
+    ({"alluxio_masters": ["m1", "m2", "m3", "m4"], "alluxio_workers": ["w"]}, {}, "so 4 masters survive no more failures than 3"),
+    # A master that is also a worker still needs the flag in a quorum.
+    ({"alluxio_masters": ["m1", "m2", "m3"], "alluxio_workers": ["m3"]}, {}, "m3 is in both alluxio_masters and alluxio_workers"),
+    # An address list of one's own (override) naming a host outside the group: that member never joins.
+    ({"alluxio_masters": ["m1", "m2", "m3"], "alluxio_workers": ["w"]},
+     {h: {"alluxio_site_properties": {"alluxio.master.embedded.journal.addresses": "m1:19200,m2:19200,x9:19200"},
+          "alluxio_site_properties_override": ["alluxio.master.embedded.journal.addresses"]} for h in ("m1", "m2", "m3", "w")},
+     "w: alluxio_site_properties alluxio.master.embedded.journal.addresses names x9:19200, which is not a host of the "
+     "masters group (m1, m2, m3)"),
     ({"alluxio_masters": ["m"], "alluxio_workers": []}, {}, "group alluxio_workers has no host"),
     ({"alluxio_masters": ["m"], "alluxio_workers": ["m"]}, {}, "m is in both alluxio_masters and alluxio_workers"),
     ({"alluxio_masters": ["m"], "alluxio_workers": ["w"]}, {"w": {"alluxio_worker_mem_size": "lots"}},
@@ -85,6 +97,22 @@ def test_a_good_inventory_passes():
 def test_preflight_names_host_and_variable(groups, hostvars, message):
     problems = preflight(groups, hostvars)
     assert any(message in p for p in problems), problems
+
+
+@pytest.mark.parametrize("masters", [["m"], ["m1", "m2", "m3"], ["m1", "m2", "m3", "m4", "m5"]])
+def test_one_master_or_an_odd_quorum_passes(masters):
+    assert preflight({"alluxio_masters": masters, "alluxio_workers": ["w"]}) == []
+
+
+def test_quorum_properties_name_every_master_on_its_ports():
+    assert filters.FilterModule().filters()["alluxio_quorum_properties"](["m1"]) == {}
+    props = filters.FilterModule().filters()["alluxio_quorum_properties"](
+        ["m1", "m2", "fd00::3"], {"alluxio.master.embedded.journal.port": "19300"})
+    assert props["alluxio.master.embedded.journal.addresses"] == "m1:19300,m2:19300,[fd00::3]:19300"
+    assert props["alluxio.master.rpc.addresses"] == "m1:19998,m2:19998,[fd00::3]:19998"
+    assert props["alluxio.job.master.embedded.journal.addresses"] == "m1:20003,m2:20003,[fd00::3]:20003"
+    assert props["alluxio.job.master.rpc.addresses"] == "m1:20001,m2:20001,[fd00::3]:20001"
+    assert props["alluxio.standby.master.web.enabled"] is True
 
 
 def test_master_may_be_a_worker_when_asked():
