@@ -187,7 +187,9 @@ def alluxio_preflight(hostvars, groups, defaults=None, masters_group="alluxio_ma
     masters = list(groups.get(masters_group) or [])
     workers = list(groups.get(workers_group) or [])
     hosts = sorted(set(masters + workers) if targets is None else set(targets))
-    problems += quorum_size_problems(masters_group, masters)
+    problems += quorum_size_problems(masters_group, masters, boolean(
+        _hostvar(hostvars, masters[0], "alluxio_quorum_preview", False) if masters and masters[0] in hostvars else False,
+        strict=False))
     master_names = alluxio_hostnames(hostvars, [m for m in masters if m in hostvars])
     if not workers:
         problems.append("group %s has no host: at least one worker is needed" % workers_group)

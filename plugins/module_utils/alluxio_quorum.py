@@ -21,9 +21,12 @@ QUORUM_PROPERTIES = (
 )
 
 
-def quorum_size_problems(group, masters):
+def quorum_size_problems(group, masters, preview=False):
     """Why the masters of group cannot form a quorum: none, or an even number (a quorum is a
-    majority: 2 masters stop when either is lost, as 1 would, and 4 survive no more losses than 3)."""
+    majority: 2 masters stop when either is lost, as 1 would, and 4 survive no more losses than 3).
+    More than one is refused until health and remediate know the quorum (issue 24), unless preview:
+    on the lab, health.yml then names the standbys' journal ports (which listen on every address)
+    and their REST API knows no workers."""
     count = len(masters)
     if count == 0:
         return ["group %s has no host: one master, or an odd number of 3 or more, is needed" % group]
@@ -31,6 +34,10 @@ def quorum_size_problems(group, masters):
         return ["group %s has %d hosts (%s): the masters' journal needs a majority of them to run, so %d masters "
                 "survive no more failures than %d; use 1 or an odd number of 3 or more"
                 % (group, count, ", ".join(masters), count, count - 1)]
+    if count > 1 and not preview:
+        return ["group %s has %d hosts (%s): a quorum of masters deploys, but health.yml and remediate.yml do not "
+                "know it yet (issue 24); use one master, or set alluxio_quorum_preview: true to try it"
+                % (group, count, ", ".join(masters))]
     return []
 
 
