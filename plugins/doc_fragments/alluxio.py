@@ -28,10 +28,13 @@ options:
 options:
   master_url:
     description:
-      - The master's web address (its REST API), for example C(http://alluxio-master:19999).
-      - When omitted, the master the host's own Alluxio configuration names (C(alluxio.master.hostname) and
-        C(alluxio.master.web.port) of C(/opt/alluxio/current/conf/alluxio-site.properties), or of I(alluxio_home)
-        where the module has it); C(http://localhost:19999) on a host without that file.
+      - The master's web address (its REST API), for example C(http://alluxio-master:19999); for a quorum
+        of masters every master's, comma-separated (C(http://m1:19999,http://m2:19999,http://m3:19999)), and the
+        module asks the one that leads.
+      - When omitted, the master the host's own Alluxio configuration names (C(alluxio.master.hostname), or every
+        host of C(alluxio.master.rpc.addresses), and C(alluxio.master.web.port) of
+        C(/opt/alluxio/current/conf/alluxio-site.properties), or of I(alluxio_home) where the module has it);
+        C(http://localhost:19999) on a host without that file.
     type: str
 """
 

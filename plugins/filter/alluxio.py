@@ -11,11 +11,13 @@ import os
 import re
 import socket
 
+from ansible.module_utils.six.moves.urllib.parse import urlparse
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_checks import (
     CONTROL_RE, ENV_NAME_RE, control_characters, fuse_mount_problems, mount_options, path_problem, property_problems,
     secret_values, system_property_keys)
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_cluster import http_url
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import bounded, fuse_unit_name, systemd_escape_path
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_model import (
     BIND_HOST_PROPERTIES, MASTER_RPC_PORT, fuse_jvm_sizing, jvm_command_lines, jvm_size_mib, process_model)
@@ -24,7 +26,7 @@ from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_network imp
     FIREWALL_FAMILY, FIREWALL_TABLE, allowed_sources, bind_address, bind_problems, ip_literal,
     listen_ports, parse_networks)
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_quorum import (
-    quorum_address_problems, quorum_properties, quorum_size_problems)
+    journal_ports, quorum_address_problems, quorum_properties, quorum_size_problems)
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, format_size, parse_size, tier_bytes
 
 VERSION_RE = re.compile(r"^2\.\d+\.\d+$")
@@ -187,9 +189,7 @@ def alluxio_preflight(hostvars, groups, defaults=None, masters_group="alluxio_ma
     masters = list(groups.get(masters_group) or [])
     workers = list(groups.get(workers_group) or [])
     hosts = sorted(set(masters + workers) if targets is None else set(targets))
-    problems += quorum_size_problems(masters_group, masters, boolean(
-        _hostvar(hostvars, masters[0], "alluxio_quorum_preview", False) if masters and masters[0] in hostvars else False,
-        strict=False))
+    problems += quorum_size_problems(masters_group, masters)
     master_names = alluxio_hostnames(hostvars, [m for m in masters if m in hostvars])
     if not workers:
         problems.append("group %s has no host: at least one worker is needed" % workers_group)
@@ -755,9 +755,10 @@ def tier_block_problems(tiers):
     return problems
 
 
-def alluxio_health_table(hostvars, hosts, cluster=None):
+def alluxio_health_table(hostvars, hosts, cluster=None, quorum=None):
     """The summary of health.yml: one line per check of every host (a host without a result
-    was unreachable), then the cluster's view. Failed lines start with FAIL."""
+    was unreachable), then the cluster's view, and a quorum's (journal_quorum's result: its leader,
+    or each problem). Failed lines start with FAIL."""
     lines = []
     for host in hosts:
         health = hostvars.get(host, {}).get("alluxio_health")
@@ -773,7 +774,16 @@ def alluxio_health_table(hostvars, hosts, cluster=None):
             live = ", ".join(w["host"] for w in cluster.get("live_workers", [])) or "none"
             lines.append("%s  %-14s %-34s %s" % ("ok  " if cluster.get("healthy") else "FAIL", "cluster",
                                                  "Alluxio %s" % cluster.get("version", "?"), "live workers: " + live))
-            lines += ["FAIL  %-14s %-34s %s" % ("cluster", "worker", problem) for problem in cluster.get("problems", [])]
+            lines += ["FAIL  %-14s %-34s %s" % ("cluster", "master" if problem.startswith("master ") else "worker", problem)
+                      for problem in cluster.get("problems", [])]
+    if quorum and "quorums" in quorum:
+        for domain, info in sorted(quorum["quorums"].items()):
+            members = info.get("members") or []
+            lines.append("%s  %-14s %-34s %s" % ("ok  " if info.get("leader") else "FAIL", "cluster", "%s quorum" % domain,
+                                                 "leader %s, %d of %d members available" % (
+                                                     info.get("leader"), len([m for m in members if m["state"] == "AVAILABLE"]),
+                                                     len(members))))
+        lines += ["FAIL  %-14s %-34s %s" % ("cluster", "quorum", problem) for problem in quorum.get("problems", [])]
     return lines
 
 
@@ -821,9 +831,15 @@ def alluxio_remediation_plan(hostvars, masters, workers, cluster, restart=False,
                     add("workers", host, line)
             else:  # report (or a check of an older host_health without a remedy): no restart helps
                 plan["report_only_problems"].append("%s %s" % (host, line))
+    quorum = len(masters) > 1
+    master_by_name = dict(zip(alluxio_hostnames(hostvars, masters), masters))
+    for url in cluster.get("unanswered_masters", []):
+        host = master_by_name.get(urlparse(url).hostname)
+        if host and host not in plan["unreachable"]:
+            add("masters", host, "its REST API does not answer (the quorum runs on the others)")
     for master in masters:
         if master_down and master not in plan["unreachable"]:
-            add("masters", master, "the master's REST API does not answer")
+            add("masters", master, "no master leads" if quorum else "the master's REST API does not answer")
         if restart and not rolling and master not in plan["unreachable"]:
             add("masters", master, "restart asked for")
     for name in cluster.get("missing_workers", []) + [w["host"] for w in cluster.get("lost_workers", [])]:
@@ -834,7 +850,9 @@ def alluxio_remediation_plan(hostvars, masters, workers, cluster, restart=False,
     for host in workers:
         if host in plan["unreachable"]:
             continue
-        if plan["masters"]:
+        if plan["masters"] and not quorum:
+            # One master: its restart drops every worker's registration. A quorum keeps a leader
+            # (masters restart one at a time), so workers and FUSE mounts stay up.
             add("workers", host, "the master restarts")
         elif restart:
             add("workers", host, "restart asked for")
@@ -928,6 +946,9 @@ class FilterModule(object):
             "file_identity": file_identity,
             # master host names (alluxio_hostnames) -> the quorum's address lists (more than one master).
             "alluxio_quorum_properties": quorum_properties,
+            "alluxio_journal_ports": journal_ports,
+            # host, port -> http://host:port (an IPv6 address in brackets).
+            "alluxio_http_url": http_url,
             "alluxio_health_table": alluxio_health_table,
             "alluxio_remediation_plan": alluxio_remediation_plan,
             "alluxio_recorded_fuse_mounts": alluxio_recorded_fuse_mounts,

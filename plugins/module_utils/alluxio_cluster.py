@@ -11,7 +11,7 @@ import json
 import os
 
 from ansible.module_utils.urls import open_url
-from ansible.module_utils.six.moves.urllib.error import URLError
+from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_model import LOCAL_MASTER_URL, MASTER_WEB_PORT
 
 # Where the collection installs Alluxio (the install role's current link).
@@ -34,35 +34,114 @@ def site_properties(text):
     return found
 
 
+def http_url(host, port):
+    """http://host:port, an IPv6 address in brackets."""
+    return "http://%s:%s" % ("[%s]" % host if ":" in host else host, port)
+
+
 def local_master_url(alluxio_home=DEFAULT_HOME):
     """The master this host's own configuration names (alluxio.master.hostname and
     alluxio.master.web.port of <alluxio_home>/conf/alluxio-site.properties, where the collection's
     configure role writes them): it listens there, not on localhost, once bound to its cluster
-    address. LOCAL_MASTER_URL when the host has no such file."""
+    address. With a quorum (alluxio.master.rpc.addresses) every master's URL, comma-separated.
+    LOCAL_MASTER_URL when the host has no such file."""
     try:
         with open(os.path.join(alluxio_home, "conf", "alluxio-site.properties")) as handle:
             props = site_properties(handle.read())
     except (IOError, OSError):
         return LOCAL_MASTER_URL
+    port = props.get("alluxio.master.web.port") or MASTER_WEB_PORT
+    quorum = [address.strip().rsplit(":", 1)[0].strip("[]")
+              for address in (props.get("alluxio.master.rpc.addresses") or "").split(",") if address.strip()]
+    if len(quorum) > 1:
+        return ",".join(http_url(host, port) for host in quorum)
     host = props.get("alluxio.master.hostname")
     if not host:
         return LOCAL_MASTER_URL
-    return "http://%s:%s" % ("[%s]" % host if ":" in host else host, props.get("alluxio.master.web.port") or MASTER_WEB_PORT)
+    return http_url(host, port)
+
+
+def split_master_urls(master_url):
+    """The URLs of a master_url option: one, or a quorum's comma-separated."""
+    return [url.strip() for url in (master_url or "").split(",") if url.strip()]
+
+
+# The status a standby master's REST API answers with (HTTP 500, "Alluxio master is in safe mode").
+STANDBY_STATUS = "UNAVAILABLE"
+
+
+def is_leader(info):
+    """Whether a master's /api/v1/master/info comes from the quorum's leader. A standby's REST API
+    (alluxio.standby.master.web.enabled) answers UNAVAILABLE, or (seen in an earlier run) with no
+    rpcAddress, no capacity and no workers; the leader has both."""
+    return bool(info.get("rpcAddress")) and info.get("capacity") is not None
+
+
+def read_cluster(master_url, timeout=5, fetch=None):
+    """(the leader's /api/v1/master/info, every master's answer as [{url, answered, leader, error}]).
+    One URL is the master, as it answers. Of several, each is asked in turn (each request bounded
+    by timeout) and the leader's answer is returned; IOError when no master leads, naming each."""
+    fetch = fetch or fetch_json
+    urls = split_master_urls(master_url)
+    if len(urls) < 2:
+        url = urls[0] if urls else LOCAL_MASTER_URL
+        return fetch(url.rstrip("/") + MASTER_INFO_PATH, timeout), [
+            {"url": url, "answered": True, "leader": True, "error": None}]
+    masters, leader_info = [], None
+    for url in urls:
+        try:
+            info = fetch(url.rstrip("/") + MASTER_INFO_PATH, timeout)
+        except AlluxioStatusError as exc:
+            # A standby answers UNAVAILABLE ("in safe mode", seen on 2.9.6): it runs, it does not lead.
+            standby = exc.status == STANDBY_STATUS
+            masters.append({"url": url, "answered": standby, "leader": False, "error": None if standby else str(exc)})
+            continue
+        except IOError as exc:
+            masters.append({"url": url, "answered": False, "leader": False, "error": str(exc)})
+            continue
+        leads = leader_info is None and is_leader(info)
+        leader_info = info if leads else leader_info
+        masters.append({"url": url, "answered": True, "leader": leads, "error": None})
+    if leader_info is None:
+        raise IOError("no master leads the quorum: %s" % "; ".join(
+            "%s %s" % (m["url"], "is a standby" if m["answered"] else "does not answer (%s)" % m["error"])
+            for m in masters))
+    return leader_info, masters
 
 
 def fetch_master_info(master_url, timeout=5):
-    """The master's /api/v1/master/info as a dict; raise IOError when it cannot be read."""
-    return fetch_json(master_url.rstrip("/") + MASTER_INFO_PATH, timeout)
+    """The leading master's /api/v1/master/info as a dict (master_url: one URL, or a quorum's
+    comma-separated); raise IOError when it cannot be read."""
+    return read_cluster(master_url, timeout)[0]
+
+
+class AlluxioStatusError(IOError):
+    """An Alluxio web server answered with an error status of its own (statusCode), for example a
+    standby master's UNAVAILABLE: it runs, it does not serve."""
+
+    def __init__(self, message, status):
+        IOError.__init__(self, message)
+        self.status = status
 
 
 def fetch_json(url, timeout=5):
-    """A JSON document of an Alluxio web server as a dict; raise IOError when it cannot be read."""
+    """A JSON document of an Alluxio web server as a dict; raise IOError when it cannot be read
+    (AlluxioStatusError when the server answered with an Alluxio status instead)."""
     try:
         response = open_url(url, timeout=timeout, validate_certs=False)
         try:
             return json.loads(response.read().decode("utf-8"))
         finally:
             response.close()
+    except HTTPError as exc:
+        try:
+            answer = json.loads(exc.read().decode("utf-8"))
+        except (ValueError, OSError, AttributeError):
+            answer = None
+        if isinstance(answer, dict) and answer.get("statusCode"):
+            raise AlluxioStatusError("cannot read %s: %s %s" % (url, answer["statusCode"], answer.get("message") or ""),
+                                     answer["statusCode"])
+        raise IOError("cannot read %s: %s" % (url, exc))
     except (URLError, ValueError, OSError) as exc:
         raise IOError("cannot read %s: %s" % (url, exc))
 
@@ -82,11 +161,12 @@ def _worker(entry):
     }
 
 
-def summarize(info, expected=None, ignore_unintended=False, max_last_contact_sec=None):
+def summarize(info, expected=None, ignore_unintended=False, max_last_contact_sec=None, masters=None):
     """Facts about the cluster and, given {host: capacity bytes or None}, how it differs.
 
     healthy means: every expected worker is live, none is lost, no live worker is
-    unexpected, and every expected capacity (when given) matches what the worker reports.
+    unexpected, every expected capacity (when given) matches what the worker reports, and every
+    master of a quorum (masters, read_cluster's) answers: a standby down is a degraded cluster.
     """
     live = [_worker(w) for w in info.get("workers") or []]
     lost = [_worker(w) for w in info.get("lostWorkers") or []]
@@ -103,9 +183,12 @@ def summarize(info, expected=None, ignore_unintended=False, max_last_contact_sec
         "unintended_workers": [],
         "capacity_mismatches": [],
         "stale_workers": [],
+        "masters": list(masters or []),
+        "leader_url": next((m["url"] for m in masters or [] if m["leader"]), None),
+        "unanswered_masters": [m["url"] for m in masters or [] if not m["answered"]],
     }
     if expected is None:
-        result["healthy"] = not lost
+        result["healthy"] = not (lost or result["unanswered_masters"])
         return result
     live_by_host = dict((w["host"], w) for w in live)
     for host in sorted(expected):
@@ -121,13 +204,16 @@ def summarize(info, expected=None, ignore_unintended=False, max_last_contact_sec
     if not ignore_unintended:
         result["unintended_workers"] = sorted(h for h in live_by_host if h not in expected)
     result["healthy"] = not (result["missing_workers"] or result["unintended_workers"] or result["stale_workers"]
-                             or result["capacity_mismatches"] or lost)
+                             or result["capacity_mismatches"] or lost or result["unanswered_masters"])
     return result
 
 
 def describe_problems(summary):
     """One line per problem, for error messages."""
     lines = []
+    for master in summary.get("masters", []):
+        if not master["answered"]:
+            lines.append("master %s does not answer (the quorum runs without it): %s" % (master["url"], master["error"]))
     for host in summary.get("missing_workers", []):
         lines.append("worker %s is not registered with the master" % host)
     for worker in summary.get("lost_workers", []):

@@ -192,6 +192,17 @@ def prometheus_config(targets, scrape_interval, evaluation_interval, rule_files,
 # The names Alluxio 2.9's Prometheus servlet gives the metrics the rules and panels read (seen on
 # the lab: Alluxio's dots become underscores). Cluster_* come only from the leading master.
 LEADER_ONLY_METRIC = "Cluster_Workers"
+# In a quorum the standbys serve their metrics too, with Cluster_* at 0; each master's journal role
+# (Ratis: 0 leader, 1 candidate, 2 follower; seen on the lab) tells the leader's series apart. A
+# master without the metric (a UFS journal) is kept.
+ROLE_METRIC = 'Master_RoleId{job="alluxio_master"}'
+
+
+def leader_only(expr):
+    """expr without the series of masters that do not lead."""
+    return "((%s) unless on (instance) (%s != 0))" % (expr, ROLE_METRIC)
+
+
 JVM_UPTIME_METRIC = "uptime"
 # Every alert and what repairs it. {inventory} is the inventory the monitoring host was configured
 # from; {{ $labels.x }} is Prometheus' own template (kept as is).
@@ -216,30 +227,33 @@ def alert_rules(settings):
                                 "runbook": runbook.format(inventory=inventory)}}
 
     worker_jobs = 'job=~"alluxio_worker|alluxio_job_worker"'
-    master_jobs = 'job=~"alluxio_master|alluxio_job_master"'
+    # A standby job master serves no web port (2.9 has no standby web for it): a job master's
+    # target counts as down only while no job master answers.
+    masters_down = ('up{job="alluxio_master"} == 0 or (up{job="alluxio_job_master"} == 0 '
+                    'unless on () (max(up{job="alluxio_job_master"}) == 1))')
     rules = [
         rule("AlluxioWorkerDown", 'up{%s} == 0' % worker_jobs, s["worker_for"], "critical",
              "{{ $labels.alluxio_role }} on {{ $labels.instance }} does not answer",
              _RUNBOOK_REMEDIATE + " (restarts it behind its health gate)",
              "Prometheus cannot scrape the {{ $labels.alluxio_role }} of {{ $labels.instance }}: the process is down or hung. "
              "Reads of its cached blocks go to other workers or the under file system."),
-        rule("AlluxioWorkersMissing", "%s < %d" % (LEADER_ONLY_METRIC, int(s["workers"])), s["worker_for"], "critical",
+        rule("AlluxioWorkersMissing", "%s < %d" % (leader_only(LEADER_ONLY_METRIC), int(s["workers"])), s["worker_for"], "critical",
              "The master sees {{ $value }} of the inventory's %d workers" % int(s["workers"]),
              _RUNBOOK_REMEDIATE + " (starts or restarts the missing ones)",
              "Fewer workers are registered with the leading master than the inventory lists."),
-        rule("AlluxioUnexpectedWorker", "%s > %d" % (LEADER_ONLY_METRIC, int(s["workers"])), s["worker_for"], "warning",
+        rule("AlluxioUnexpectedWorker", "%s > %d" % (leader_only(LEADER_ONLY_METRIC), int(s["workers"])), s["worker_for"], "warning",
              "The master sees {{ $value }} workers; the inventory lists %d" % int(s["workers"]),
              _RUNBOOK_REMEDIATE + " (takes a worker outside the inventory out)",
              "A worker the inventory does not list registered with the master: clients may send data to it."),
-        rule("AlluxioMasterDown", 'up{%s} == 0' % master_jobs, s["master_for"], "critical",
+        rule("AlluxioMasterDown", masters_down, s["master_for"], "critical",
              "{{ $labels.alluxio_role }} on {{ $labels.instance }} does not answer",
              _RUNBOOK_REMEDIATE + " (restarts the master and job master)",
              "Prometheus cannot scrape the {{ $labels.alluxio_role }} of {{ $labels.instance }}: no client can open a file."),
-        rule("AlluxioNoLeader", "absent(%s)" % LEADER_ONLY_METRIC, s["master_for"], "critical",
+        rule("AlluxioNoLeader", "absent(%s)" % leader_only(LEADER_ONLY_METRIC), s["master_for"], "critical",
              "No Alluxio master leads: none reports the cluster's metrics",
              _RUNBOOK_REMEDIATE,
-             "Only the leading master serves the Cluster_* metrics; none has for a while."),
-        rule("AlluxioCapacityHigh", "Cluster_CapacityUsed / Cluster_CapacityTotal > %s" % s["capacity_ratio"],
+             "Only the leading master serves the cluster's metrics (a standby's are zero); none has for a while."),
+        rule("AlluxioCapacityHigh", "%s > %s" % (leader_only("Cluster_CapacityUsed / Cluster_CapacityTotal"), s["capacity_ratio"]),
              s["capacity_for"], "warning",
              "The cache is {{ $value | humanizePercentage }} full",
              "ansible-playbook playbooks/dataset.yml -i {inventory} (free what is not needed), or raise "
@@ -278,13 +292,13 @@ def alert_rules(settings):
 
 # The figures the dashboard draws and status.yml prints: one query each, from the metrics above.
 PANELS = (
-    {"title": "Cluster capacity", "unit": "bytes", "expr": "Cluster_CapacityTotal"},
-    {"title": "Cluster used", "unit": "bytes", "expr": "Cluster_CapacityUsed"},
-    {"title": "Workers", "unit": "short", "expr": LEADER_ONLY_METRIC},
-    {"title": "Bytes read, local", "unit": "bytes", "expr": "Cluster_BytesReadLocal"},
-    {"title": "Bytes read, remote", "unit": "bytes", "expr": "Cluster_BytesReadRemote"},
-    {"title": "Bytes read, under file system", "unit": "bytes", "expr": "Cluster_BytesReadUfsAll"},
-    {"title": "Cache hit rate", "unit": "percentunit", "expr": "Cluster_CacheHitRate"},
+    {"title": "Cluster capacity", "unit": "bytes", "expr": leader_only("Cluster_CapacityTotal")},
+    {"title": "Cluster used", "unit": "bytes", "expr": leader_only("Cluster_CapacityUsed")},
+    {"title": "Workers", "unit": "short", "expr": leader_only(LEADER_ONLY_METRIC)},
+    {"title": "Bytes read, local", "unit": "bytes", "expr": leader_only("Cluster_BytesReadLocal")},
+    {"title": "Bytes read, remote", "unit": "bytes", "expr": leader_only("Cluster_BytesReadRemote")},
+    {"title": "Bytes read, under file system", "unit": "bytes", "expr": leader_only("Cluster_BytesReadUfsAll")},
+    {"title": "Cache hit rate", "unit": "percentunit", "expr": leader_only("Cluster_CacheHitRate")},
     {"title": "Worker capacity used", "unit": "bytes", "expr": "Worker_CapacityUsed", "legend": "{{instance}}"},
     {"title": "Worker capacity", "unit": "bytes", "expr": "Worker_CapacityTotal", "legend": "{{instance}}"},
     {"title": "FUSE calls per second", "unit": "ops", "expr": "rate(Client_Fuse_TotalCalls_count[1m])",
@@ -340,13 +354,17 @@ def health_textfile(host, checks):
     return "\n".join(lines) + "\n"
 
 
-def cluster_health_checks(cluster):
+def cluster_health_checks(cluster, quorum=None):
     """The master's view of the cluster (cluster_info's result) as checks for health_textfile: the
-    master answers, and the cluster is healthy (every inventory worker live with its capacity)."""
+    master answers, and the cluster is healthy (every inventory worker live with its capacity); with
+    a quorum of masters (journal_quorum's result), whether it has a leader and every member."""
     cluster = cluster or {}
     reachable = bool(cluster.get("reachable"))
-    return [{"check": "cluster master answers", "kind": "cluster", "ok": reachable},
-            {"check": "cluster workers live", "kind": "cluster", "ok": reachable and bool(cluster.get("healthy"))}]
+    checks = [{"check": "cluster master answers", "kind": "cluster", "ok": reachable},
+              {"check": "cluster workers live", "kind": "cluster", "ok": reachable and bool(cluster.get("healthy"))}]
+    if quorum and "healthy" in quorum:
+        checks.append({"check": "cluster quorum whole", "kind": "cluster", "ok": bool(quorum["healthy"])})
+    return checks
 
 
 def _figure(value, unit):

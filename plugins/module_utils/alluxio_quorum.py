@@ -21,12 +21,9 @@ QUORUM_PROPERTIES = (
 )
 
 
-def quorum_size_problems(group, masters, preview=False):
+def quorum_size_problems(group, masters):
     """Why the masters of group cannot form a quorum: none, or an even number (a quorum is a
-    majority: 2 masters stop when either is lost, as 1 would, and 4 survive no more losses than 3).
-    More than one is refused until health and remediate know the quorum (issue 24), unless preview:
-    on the lab, health.yml then names the standbys' journal ports (which listen on every address)
-    and their REST API knows no workers."""
+    majority: 2 masters stop when either is lost, as 1 would, and 4 survive no more losses than 3)."""
     count = len(masters)
     if count == 0:
         return ["group %s has no host: one master, or an odd number of 3 or more, is needed" % group]
@@ -34,10 +31,6 @@ def quorum_size_problems(group, masters, preview=False):
         return ["group %s has %d hosts (%s): the masters' journal needs a majority of them to run, so %d masters "
                 "survive no more failures than %d; use 1 or an odd number of 3 or more"
                 % (group, count, ", ".join(masters), count, count - 1)]
-    if count > 1 and not preview:
-        return ["group %s has %d hosts (%s): a quorum of masters deploys, but health.yml and remediate.yml do not "
-                "know it yet (issue 24); use one master, or set alluxio_quorum_preview: true to try it"
-                % (group, count, ", ".join(masters))]
     return []
 
 
@@ -46,6 +39,13 @@ def _port(site_properties, prop):
         return int((site_properties or {}).get(prop, LISTEN_PORT_PROPERTIES[prop]))
     except (TypeError, ValueError):
         return LISTEN_PORT_PROPERTIES[prop]
+
+
+def journal_ports(site_properties=None):
+    """{process: port} of the master's and the job master's embedded journal (Raft). Alluxio 2.9 has
+    no bind-host property for them: they listen on every address, and only the firewall guards them."""
+    return {"master": _port(site_properties, "alluxio.master.embedded.journal.port"),
+            "job_master": _port(site_properties, "alluxio.job.master.embedded.journal.port")}
 
 
 def _address(name, port):
@@ -85,3 +85,68 @@ def quorum_address_problems(host, site_properties, master_hostnames):
                 problems.append("%s: alluxio_site_properties %s names %s, which is not a host of the masters group (%s)"
                                 % (host, prop, address.strip() or "an empty address", ", ".join(sorted(names))))
     return problems
+
+
+# The states `alluxio fsadmin journal quorum info` prints for a member (Raft's view of it).
+MEMBER_STATES = ("AVAILABLE", "UNAVAILABLE")
+JOURNAL_DOMAINS = ("MASTER", "JOB_MASTER")
+
+
+def parse_quorum_info(text):
+    """{domain, size, leader, members: [{address, state, priority}]} from the output of `alluxio
+    fsadmin journal quorum info -domain D`: "Key<TAB>: value" header lines (Journal domain, Quorum
+    size, Quorum leader), then one row per member whose first word is its state and last its
+    host:port, separated by tabs or "|" (2.9.6 adds a PRIORITY column between them).
+    ValueError when the text has no such header (the CLI printed an error instead)."""
+    info = {"domain": None, "size": None, "leader": None, "members": []}
+    for line in (text or "").splitlines():
+        key, sep, value = line.partition(":")
+        key = key.strip().lower()
+        if sep and key in ("journal domain", "quorum size", "quorum leader"):
+            value = value.strip()
+            if key == "journal domain":
+                info["domain"] = value
+            elif key == "quorum size":
+                info["size"] = int(value) if value.isdigit() else None
+            else:
+                info["leader"] = value or None
+            continue
+        fields = [f for f in line.replace("|", " ").split() if f]
+        if len(fields) >= 2 and fields[0] in MEMBER_STATES and ":" in fields[-1]:
+            priority = fields[1] if len(fields) > 2 and fields[1].lstrip("-").isdigit() else None
+            info["members"].append({"address": fields[-1], "state": fields[0],
+                                    "priority": int(priority) if priority is not None else None})
+    if info["domain"] is None:
+        raise ValueError("no quorum information in the output: %r" % (text or "")[-300:])
+    return info
+
+
+def quorum_problems(info, expected_addresses=None):
+    """Why a quorum (parse_quorum_info's) is not whole: no leader (down: no master serves), a member
+    UNAVAILABLE (degraded: the quorum runs on the others while they are a majority), an expected
+    member missing from it or a member the inventory does not name."""
+    domain = info.get("domain") or "?"
+    members = info.get("members") or []
+    problems = []
+    available = [m for m in members if m["state"] == "AVAILABLE"]
+    if not info.get("leader"):
+        problems.append("%s quorum has no leader" % domain)
+    if members and len(available) * 2 <= len(members):
+        problems.append("%s quorum lost its majority: %d of %d members available" % (domain, len(available), len(members)))
+    for member in members:
+        if member["state"] != "AVAILABLE":
+            problems.append("%s quorum member %s is %s" % (domain, member["address"], member["state"]))
+    if expected_addresses is not None:
+        known = set(m["address"] for m in members)
+        for address in expected_addresses:
+            if address not in known:
+                problems.append("%s quorum does not know member %s" % (domain, address))
+        for address in sorted(known - set(expected_addresses)):
+            problems.append("%s quorum has member %s, which the inventory does not name" % (domain, address))
+    return problems
+
+
+def quorum_addresses(master_hostnames, site_properties, domain):
+    """The host:port of each master in a domain's journal (what quorum info prints)."""
+    port = journal_ports(site_properties)["master" if domain == "MASTER" else "job_master"]
+    return [_address(name, port) for name in master_hostnames or []]

@@ -15,6 +15,9 @@ version_added: "0.1.0"
 description:
   - Reads C(GET /api/v1/master/info) from an Alluxio 2.x master and returns the version, uptime,
     capacity, mount points, and the live and lost workers with their capacity and used bytes.
+  - Given a quorum's masters (I(master_url) comma-separated), asks each and reads the cluster from the
+    leader (a standby answers without an RPC address or capacity); no leader is an unreachable cluster,
+    a standby that does not answer a degraded one (not healthy, named in I(problems)).
   - Given the workers the inventory expects (and their capacities), also returns the missing
     workers, the unintended ones (registered but not expected) and the capacity mismatches.
   - With I(wait=true) it polls until the cluster matches the expectation or I(timeout) passes, and
@@ -87,6 +90,11 @@ EXAMPLES = r"""
     timeout: 180
     fail_unhealthy: true
 
+- name: Read a quorum's cluster from whichever master leads
+  alnair.alluxio.cluster_info:
+    master_url: http://m1:19999,http://m2:19999,http://m3:19999
+  register: quorum
+
 - name: Just read the cluster
   alnair.alluxio.cluster_info:
   register: cluster
@@ -153,6 +161,20 @@ stale_workers:
   type: list
   elements: str
   returned: when reachable
+masters:
+  description: Each master asked, with C(url), C(answered), C(leader) and C(error) (why it did not answer).
+  type: list
+  elements: dict
+  returned: when reachable
+leader_url:
+  description: The URL of the master that leads (the only one, with one master).
+  type: str
+  returned: when reachable
+unanswered_masters:
+  description: The URLs of a quorum's masters that did not answer.
+  type: list
+  elements: str
+  returned: when reachable
 capacity_mismatches:
   description: Expected workers whose capacity differs, with expected_bytes and actual_bytes.
   type: list
@@ -173,7 +195,7 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_cluster import (
-    describe_problems, fetch_master_info, local_master_url, summarize)
+    describe_problems, local_master_url, read_cluster, summarize)
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, tier_bytes
 
 
@@ -217,8 +239,8 @@ def main():
     summary, error = None, None
     while True:
         try:
-            summary = summarize(fetch_master_info(master_url, params["request_timeout"]), expected,
-                                params["ignore_unintended"], params["max_last_contact_sec"])
+            info, masters = read_cluster(master_url, params["request_timeout"])
+            summary = summarize(info, expected, params["ignore_unintended"], params["max_last_contact_sec"], masters)
             error = None
         except IOError as exc:
             summary, error = None, str(exc)

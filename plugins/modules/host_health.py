@@ -88,6 +88,13 @@ options:
         that listens on every address (C(0.0.0.0) or C(::)) while this is one address is a C(exposure)
         check that fails (a process still running with an old configuration). Unset, not checked.
     type: str
+  unbindable_ports:
+    description:
+      - Ports of I(ports) that Alluxio cannot bind to one address (2.9's embedded journal ports, 19200 and
+        20003 by default, have no bind-host property), so listening on every address is no C(exposure) for them.
+    type: list
+    elements: int
+    default: []
   firewall:
     description:
       - Whether the collection's nftables table (C(inet alnair_alluxio), M(alnair.alluxio.port_firewall))
@@ -303,13 +310,13 @@ class Health(object):
             self.add("clients", str(len(clients)), True, ", ".join("%s pid %d" % (j["main_class"], j["pid"]) for j in clients))
         return jvms
 
-    def ports(self, ports, listen_address=None):
+    def ports(self, ports, listen_address=None, unbindable=()):
         """Returns the listening ports ({port: [address]})."""
         listening = listening_addresses([read_text("/proc/net/tcp"), read_text("/proc/net/tcp6")])
         for port in ports:
             self.add("port", str(port), port in listening, "listening" if port in listening else "nothing listens")
         if listen_address and listen_address not in WILDCARD_ADDRESSES:
-            for port in ports:
+            for port in (p for p in ports if p not in unbindable):
                 everywhere = [a for a in listening.get(port, []) if a in WILDCARD_ADDRESSES]
                 if everywhere:
                     self.add("exposure", str(port), False, "listens on every address (%s), not only on %s: run playbooks/site.yml"
@@ -420,6 +427,7 @@ def main():
             worker_url=dict(type="str"),
             down_after=dict(type="int", default=30),
             listen_address=dict(type="str"),
+            unbindable_ports=dict(type="list", elements="int", default=[]),
             firewall=dict(type="bool", default=False),
         ),
         required_together=[("ramdisk_path", "ramdisk_size")],
@@ -440,7 +448,7 @@ def main():
     else:
         fuse_units = dict((mp, fuse_unit_name(mp)) for mp in params["fuse_mounts"])
         jvms = health.services(params["services"], fuse_units, uid, params["server_main_classes"])
-    listening = health.ports(params["ports"], params["listen_address"])
+    listening = health.ports(params["ports"], params["listen_address"], params["unbindable_ports"])
     if params["worker_url"]:
         health.worker_answers(params["worker_url"], params["down_after"], listening)
     if params["firewall"]:

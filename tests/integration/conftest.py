@@ -36,7 +36,8 @@ MODULE_ORDER = [
     "test_site_changes.py",         # property and version changes, a port taken: restored by site.yml
     "test_secrets.py",
     "test_network.py",              # a fourth host comes up outside the inventory (the outsider)
-    "test_remediate_unintended.py",  # the fourth host joins: last
+    "test_remediate_unintended.py",  # the fourth host joins
+    "test_quorum.py",               # a lab of its own (3 masters): the session lab is taken down first
 ]
 
 

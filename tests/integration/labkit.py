@@ -221,9 +221,9 @@ def forget_hosts():
 
 # ------------------------------------------------------------------ the lab itself
 
-def lab_up(hosts=labnet.DEFAULT_HOSTS):
+def lab_up(hosts=labnet.DEFAULT_HOSTS, masters=1):
     forget_hosts()
-    return run(LAB + ["up", "--hosts", str(hosts)])
+    return run(LAB + ["up", "--hosts", str(hosts), "--masters", str(masters)])
 
 
 def lab_down():

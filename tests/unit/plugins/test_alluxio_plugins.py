@@ -73,12 +73,12 @@ def test_a_good_inventory_passes():
      "survive no more failures than 1; use 1 or an odd number of 3 or more"),
     ({"alluxio_masters": ["m1", "m2", "m3", "m4"], "alluxio_workers": ["w"]}, {}, "so 4 masters survive no more failures than 3"),
     # A master that is also a worker still needs the flag in a quorum.
-    ({"alluxio_masters": ["m1", "m2", "m3"], "alluxio_workers": ["m3"]}, {"m1": {"alluxio_quorum_preview": True}},
+    ({"alluxio_masters": ["m1", "m2", "m3"], "alluxio_workers": ["m3"]}, {},
      "m3 is in both alluxio_masters and alluxio_workers"),
     # An address list of one's own (override) naming a host outside the group: that member never joins.
     ({"alluxio_masters": ["m1", "m2", "m3"], "alluxio_workers": ["w"]},
      {h: {"alluxio_site_properties": {"alluxio.master.embedded.journal.addresses": "m1:19200,m2:19200,x9:19200"},
-          "alluxio_site_properties_override": ["alluxio.master.embedded.journal.addresses"], "alluxio_quorum_preview": True}
+          "alluxio_site_properties_override": ["alluxio.master.embedded.journal.addresses"]}
       for h in ("m1", "m2", "m3", "w")},
      "w: alluxio_site_properties alluxio.master.embedded.journal.addresses names x9:19200, which is not a host of the "
      "masters group (m1, m2, m3)"),
@@ -103,15 +103,7 @@ def test_preflight_names_host_and_variable(groups, hostvars, message):
 
 @pytest.mark.parametrize("masters", [["m"], ["m1", "m2", "m3"], ["m1", "m2", "m3", "m4", "m5"]])
 def test_one_master_or_an_odd_quorum_passes(masters):
-    preview = {m: {"alluxio_quorum_preview": True} for m in masters}
-    assert preflight({"alluxio_masters": masters, "alluxio_workers": ["w"]}, preview) == []
-
-
-def test_a_quorum_is_refused_until_health_knows_it_unless_previewed():
-    problems = preflight({"alluxio_masters": ["m1", "m2", "m3"], "alluxio_workers": ["w"]})
-    assert problems == ["group alluxio_masters has 3 hosts (m1, m2, m3): a quorum of masters deploys, but health.yml and "
-                        "remediate.yml do not know it yet (issue 24); use one master, or set alluxio_quorum_preview: true "
-                        "to try it"]
+    assert preflight({"alluxio_masters": masters, "alluxio_workers": ["w"]}) == []
 
 
 def test_quorum_properties_name_every_master_on_its_ports():

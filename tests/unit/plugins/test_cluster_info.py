@@ -21,8 +21,8 @@ def run(monkeypatch, capsys, silent_for, **args):
         if clock.now - 1000.0 < silent_for:
             clock.now += timeout if silent_for == float("inf") else 0
             raise IOError("timed out")
-        return INFO
-    monkeypatch.setattr(cluster_info, "fetch_master_info", fetch)
+        return INFO, [{"url": url, "answered": True, "leader": True, "error": None}]
+    monkeypatch.setattr(cluster_info, "read_cluster", fetch)
     with patch_module_args(dict({"master_url": "http://m:19999"}, **args)):
         with pytest.raises(SystemExit):
             cluster_info.main()
@@ -57,3 +57,57 @@ def test_the_default_master_is_the_one_the_host_configuration_names(tmp_path, pr
     if properties is not None:
         (tmp_path / "conf" / "alluxio-site.properties").write_text(properties)
     assert local_master_url(str(tmp_path)) == url
+
+
+LEADER = {"version": "2.9.6", "rpcAddress": "m2/<unresolved>:19998", "capacity": {"total": 1, "used": 0},
+          "workers": [], "lostWorkers": [], "mountPoints": {}}
+# A standby's REST API (alluxio.standby.master.web.enabled), as 2.9.6 answers it.
+STANDBY = {"version": "2.9.6", "rpcAddress": None, "capacity": None, "workers": [], "lostWorkers": []}
+QUORUM = "http://m1:19999, http://m2:19999,http://m3:19999"
+
+
+@pytest.mark.parametrize("answers,leader,unanswered,error", [
+    ({"m1": STANDBY, "m2": LEADER, "m3": STANDBY}, "http://m2:19999", [], None),
+    # 2.9.6's standbys answer HTTP 500 {"statusCode": "UNAVAILABLE", "message": "...in safe mode..."}
+    ({"m1": "safe mode", "m2": "safe mode", "m3": LEADER}, "http://m3:19999", [], None),
+    ({"m1": "safe mode", "m2": "safe mode", "m3": "safe mode"}, None, None, "http://m1:19999 is a standby"),
+    ({"m1": None, "m2": LEADER, "m3": STANDBY}, "http://m2:19999", ["http://m1:19999"], None),   # degraded
+    ({"m1": STANDBY, "m2": STANDBY, "m3": None}, None, None, "no master leads the quorum"),        # no leader
+    ({"m1": None, "m2": None, "m3": None}, None, None, "http://m3:19999 does not answer"),
+])
+def test_a_quorum_is_read_from_its_leader(answers, leader, unanswered, error):
+    from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_cluster import (
+        AlluxioStatusError, read_cluster, summarize)
+
+    def fetch(url, timeout):
+        answer = answers[url.split("//")[1].split(":")[0]]
+        if answer is None:
+            raise IOError("cannot read %s: refused" % url)
+        if answer == "safe mode":
+            raise AlluxioStatusError("cannot read %s: UNAVAILABLE Alluxio master is in safe mode." % url, "UNAVAILABLE")
+        return answer
+    if error:
+        with pytest.raises(IOError, match=error):
+            read_cluster(QUORUM, 5, fetch)
+        return
+    info, masters = read_cluster(QUORUM, 5, fetch)
+    assert info is LEADER
+    summary = summarize(info, {}, masters=masters)
+    assert summary["leader_url"] == leader
+    assert summary["unanswered_masters"] == unanswered
+    assert summary["healthy"] is (not unanswered)
+
+
+def test_one_master_is_read_as_it_answers():
+    """One master is the leader whatever its answer holds (as before quorums)."""
+    from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_cluster import read_cluster
+    info, masters = read_cluster("http://m:19999", 5, lambda url, timeout: STANDBY)
+    assert info is STANDBY and masters[0]["leader"]
+
+
+def test_the_default_master_of_a_quorum_host_is_every_master(tmp_path):
+    from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_cluster import local_master_url
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "alluxio-site.properties").write_text(
+        "alluxio.master.hostname=m1\nalluxio.master.rpc.addresses=m1:19998,m2:19998,[2001:db8::3]:19998\n")
+    assert local_master_url(str(tmp_path)) == "http://m1:19999,http://m2:19999,http://[2001:db8::3]:19999"

@@ -320,3 +320,49 @@ def test_a_worker_answers_only_when_its_port_is_open(monkeypatch):
     health.worker_answers("http://198.51.100.12:30000", 30, {30000: ["198.51.100.12"]})
     assert asked == ["http://198.51.100.12:30000/api/v1/worker/info"]
     assert health.checks[0]["kind"] == "server_answers" and health.checks[0]["ok"]
+
+
+@pytest.mark.parametrize("port,unbindable,exposed", [
+    (19998, [], True),          # a master RPC port on 0.0.0.0 while told to bind one address: exposed
+    (19200, [19200, 20003], False),  # the embedded journal's port cannot be bound to one address in 2.9
+    (19200, [], True),
+])
+def test_a_port_listening_everywhere_is_exposed_unless_alluxio_cannot_bind_it(monkeypatch, port, unbindable, exposed):
+    tcp = "  sl  local_address rem_address   st\n   0: 00000000:%04X 00000000:0000 0A 00000000:00000000\n" % port
+    monkeypatch.setattr(host_health, "read_text", lambda path: tcp if path == "/proc/net/tcp" else "")
+    health = host_health.Health(module=None)
+    health.ports([port], "198.51.100.11", unbindable)
+    assert [c["kind"] for c in health.checks if not c["ok"]] == (["exposure"] if exposed else [])
+
+
+# A quorum of three masters (m1 leads): a master's fault restarts that master only; workers and
+# their FUSE mounts stay up (the quorum keeps a leader); no leader restarts every master.
+QUORUM_UP = dict(UP, masters=[{"url": "http://m%d:19999" % i, "answered": True} for i in (1, 2, 3)])
+QUORUM_CASES = {
+    "healthy": ({}, QUORUM_UP, NONE, NONE),
+    "standby JVM dead": ({"m2": ["service alluxio-master.service"]}, dict(QUORUM_UP, unanswered_masters=["http://m2:19999"]),
+                         {"m2"}, NONE),
+    "standby REST API silent only": ({}, dict(QUORUM_UP, unanswered_masters=["http://m3:19999"]), {"m3"}, NONE),
+    "standby job master dead": ({"m3": ["service alluxio-job-master.service"]}, QUORUM_UP, {"m3"}, NONE),
+    "no leader": ({"m1": ["service alluxio-master.service"], "m2": ["service alluxio-master.service"]}, {"reachable": False},
+                  {"m1", "m2", "m3"}, NONE),
+    "worker dead beside a healthy quorum": ({"w1": ["service alluxio-worker.service"]}, dict(QUORUM_UP, missing_workers=["w1"]),
+                                            NONE, {"w1"}),
+}
+
+
+@pytest.mark.parametrize("case", list(QUORUM_CASES))
+def test_remediation_plan_of_a_quorum(case):
+    failed, cluster, masters, workers = QUORUM_CASES[case]
+    hostvars = dict((h, dict(health(*failed.get(h, [])), alluxio_hostname=h)) for h in ("m1", "m2", "m3", "w1", "w2"))
+    plan = alluxio_remediation_plan(hostvars, ["m1", "m2", "m3"], ["w1", "w2"], cluster)
+    assert (set(plan["masters"]), set(plan["workers"])) == (masters, workers)
+
+
+def test_summary_table_shows_each_quorum():
+    members = [{"address": "m1:19200", "state": "AVAILABLE"}, {"address": "m2:19200", "state": "UNAVAILABLE"}]
+    quorum = {"quorums": {"MASTER": {"leader": "m1:19200", "members": members}},
+              "problems": ["MASTER quorum member m2:19200 is UNAVAILABLE"]}
+    lines = alluxio_health_table({}, [], {"reachable": True, "healthy": True, "version": "2.9.6"}, quorum)
+    assert lines[1] == "ok    cluster        MASTER quorum                      leader m1:19200, 1 of 2 members available"
+    assert lines[2].startswith("FAIL  cluster        quorum") and lines[2].endswith("m2:19200 is UNAVAILABLE")
