@@ -90,6 +90,7 @@ removed:
   returned: always
 """
 
+import errno
 import os
 import re
 
@@ -168,7 +169,8 @@ def main():
     try:
         fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
     except OSError as exc:
-        if params["take"] and module.check_mode:
+        if module.check_mode and exc.errno == errno.ENOENT:
+            # Check mode before the directory is made: nothing to prune yet.
             module.exit_json(**result)
         module.fail_json(msg="cannot open the backup directory %s: %s" % (directory, exc), **result)
     try:
