@@ -144,9 +144,3 @@ def quorum_problems(info, expected_addresses=None):
         for address in sorted(known - set(expected_addresses)):
             problems.append("%s quorum has member %s, which the inventory does not name" % (domain, address))
     return problems
-
-
-def quorum_addresses(master_hostnames, site_properties, domain):
-    """The host:port of each master in a domain's journal (what quorum info prints)."""
-    port = journal_ports(site_properties)["master" if domain == "MASTER" else "job_master"]
-    return [_address(name, port) for name in master_hostnames or []]
