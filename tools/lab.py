@@ -526,6 +526,12 @@ def write_inventory(state: dict, path: Path) -> None:
 
 # ---------------------------------------------------------------- commands
 
+def grows_in_place(existing, names: list[str]) -> bool:
+    """Whether a lab of the hosts existing becomes one of names by adding hosts only (more workers,
+    more masters); the state file keeps its hosts sorted by name, so the order is not compared."""
+    return set(existing) <= set(names) and (names == ["lab-node1"]) == ("lab-node1" in existing)
+
+
 def cmd_up(args) -> int:
     preflight_up(args.hosts, args.release, args.masters)
     started = time.monotonic()
@@ -534,7 +540,7 @@ def cmd_up(args) -> int:
     if state.get("hosts"):
         # A lab grows in place (its hosts keep running; the new ones join, every /etc/hosts lists
         # them); any other change of shape needs a new lab.
-        if state["release"] != args.release or list(state["hosts"]) != names[:len(state["hosts"])]:
+        if state["release"] != args.release or not grows_in_place(state["hosts"], names):
             raise LabError(f"a lab with {len(state['hosts'])} {state['release']} host(s) is already there; "
                            "run `tools/lab.py down` first to change its shape")
     ensure_lab_key()

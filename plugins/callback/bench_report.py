@@ -23,7 +23,8 @@ description:
     row per target and epoch, samples/s, MB/s, latency p50/p99, CPU per GiB, ratios to the same
     epoch of the cold local-disk and cold under-storage reads) and a chart of samples/s per epoch.
   - Where direct_io_bench ran fio in turns, the cross-check table flags a target whose two medians
-    differ by more than 10% as UNSTABLE, with the widest spread.
+    differ by more than 10% as UNSTABLE when a tool's own repetitions spread more than 10% too (the
+    target moved), and as DIFFERS when each tool agrees with itself (the tools measure differently).
   - Across hosts, a target measured on several hosts at overlapping times is summed as a
     parallel aggregate; measured one at a time, the sum is labelled so.
   - Does nothing in a run without benchmark results. Prints a short summary and the report paths.

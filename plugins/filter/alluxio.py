@@ -26,7 +26,7 @@ from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_network imp
     FIREWALL_FAMILY, FIREWALL_TABLE, allowed_sources, bind_address, bind_problems, ip_literal,
     listen_ports, parse_networks)
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_quorum import (
-    journal_ports, quorum_address_problems, quorum_properties, quorum_size_problems)
+    joining_problems, journal_ports, quorum_address_problems, quorum_properties, quorum_size_problems)
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, format_size, parse_size, tier_bytes
 
 VERSION_RE = re.compile(r"^2\.\d+\.\d+$")
@@ -160,13 +160,22 @@ def fuse_unit(path):
     return fuse_unit_name(path)
 
 
+def _journal_formatted(host_facts, format_marker):
+    """Whether host_facts (a master's alluxio_host) found the journal's format marker; None when not read."""
+    if not isinstance(host_facts, dict):
+        return None
+    state = (host_facts.get("paths") or {}).get(format_marker)
+    return None if state is None else state != "absent"
+
+
 def alluxio_preflight(hostvars, groups, defaults=None, masters_group="alluxio_masters",
-                      workers_group="alluxio_workers", targets=None, derived_properties=None):
+                      workers_group="alluxio_workers", targets=None, derived_properties=None, format_marker=None):
     """Every problem with the inventory that must stop a deployment before any host changes.
 
     hostvars holds what the inventory sets per host; defaults the role defaults for what it
-    does not; derived_properties {property: the variable the roles derive it from}. Returns a
-    list of sentences, each naming the host and the variable; empty means go.
+    does not; derived_properties {property: the variable the roles derive it from};
+    format_marker the path of the journal's format marker, which host_facts read on each master
+    (alluxio_host.paths). Returns a list of sentences, each naming the host and the variable; empty means go.
     """
     defaults = defaults or {}
 
@@ -190,6 +199,9 @@ def alluxio_preflight(hostvars, groups, defaults=None, masters_group="alluxio_ma
     workers = list(groups.get(workers_group) or [])
     hosts = sorted(set(masters + workers) if targets is None else set(targets))
     problems += quorum_size_problems(masters_group, masters)
+    if format_marker and len(masters) > 1:
+        problems += joining_problems(masters_group, dict(
+            (host, _journal_formatted(_hostvar(hostvars, host, "alluxio_host"), format_marker)) for host in masters))
     master_names = alluxio_hostnames(hostvars, [m for m in masters if m in hostvars])
     if not workers:
         problems.append("group %s has no host: at least one worker is needed" % workers_group)
@@ -755,6 +767,27 @@ def tier_block_problems(tiers):
     return problems
 
 
+def alluxio_masters_status(cluster, quorum=None):
+    """status.yml's lines about the masters: each master's role (leader, standby, not answering), its
+    last applied journal entry and how far it trails the leader (cluster_info's masters, with
+    journal_lag), then each journal's quorum (journal_quorum's result): its leader and every member's state."""
+    lines = []
+    for master in (cluster or {}).get("masters") or []:
+        role = "leader" if master.get("leader") else "standby" if master.get("answered") else "NOT ANSWERING"
+        line = "master %s: %s" % (master["url"], role)
+        if master.get("applied_index") is not None:
+            line += ", journal entry %d applied" % master["applied_index"]
+            if not master.get("leader") and master.get("lag") is not None:
+                line += " (%d behind the leader)" % master["lag"]
+        elif master.get("answered") and "applied_index" in master:
+            line += ", journal position unknown (no metrics)"
+        lines.append(line + ("" if master.get("answered") else ": %s" % master.get("error")))
+    for domain, info in sorted(((quorum or {}).get("quorums") or {}).items()):
+        members = ", ".join("%s %s" % (m["address"], m["state"]) for m in info.get("members") or [])
+        lines.append("%s quorum: leader %s; members %s" % (domain, info.get("leader") or "NONE", members or "unreadable"))
+    return lines + list((quorum or {}).get("problems") or [])
+
+
 def alluxio_health_table(hostvars, hosts, cluster=None, quorum=None):
     """The summary of health.yml: one line per check of every host (a host without a result
     was unreachable), then the cluster's view, and a quorum's (journal_quorum's result: its leader,
@@ -950,6 +983,7 @@ class FilterModule(object):
             # host, port -> http://host:port (an IPv6 address in brackets).
             "alluxio_http_url": http_url,
             "alluxio_health_table": alluxio_health_table,
+            "alluxio_masters_status": alluxio_masters_status,
             "alluxio_remediation_plan": alluxio_remediation_plan,
             "alluxio_recorded_fuse_mounts": alluxio_recorded_fuse_mounts,
             "alluxio_fuse_mount_options": alluxio_fuse_mount_options,

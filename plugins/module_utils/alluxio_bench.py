@@ -313,19 +313,27 @@ def fio_side(reports):
             "latency_ns": ordered[len(ordered) // 2]["latency_ns"], "runs": len(reports)}
 
 
-# Two tools measuring the same target in turns should agree; beyond this the target is unstable.
+# Two tools measuring the same target in turns should agree within this; and a tool whose own
+# repetitions spread wider than this saw the target move while it measured.
 AGREEMENT_LIMIT = 0.10
 
 
 def agreement(ours, theirs, limit=AGREEMENT_LIMIT):
     """Compare two tools' spreads ({min, median, max} bytes/s) of one direction on one target.
-    Returns {ratio, unstable, spread}: the ratio of the medians (ours / theirs), whether they
-    differ by more than limit, and the widest relative spread (max-min over median) of the two."""
+    Returns {ratio, spread, verdict, unstable}: the ratio of the medians (ours / theirs), the widest
+    relative spread (max-min over median) of the two, and the verdict: "agree" (medians within
+    limit), "unstable" (they differ and a tool's own repetitions spread beyond limit: the target
+    moved, the runs say nothing about the tools) or "differs" (they differ while each tool's own
+    repetitions agree: the tools measure something different, a systematic difference to explain).
+    unstable is verdict == "unstable"."""
     if not ours or not theirs or not ours.get("median") or not theirs.get("median"):
         return None
     ratio = ours["median"] / theirs["median"]
     widest = max((side["max"] - side["min"]) / side["median"] for side in (ours, theirs))
-    return {"ratio": ratio, "unstable": abs(ratio - 1.0) > limit, "spread": widest}
+    # Rounded: 110 against 100 is 10 % apart, not 10.000000000000009 %.
+    apart, moved = round(abs(ratio - 1.0), 9) > limit, round(widest, 9) > limit
+    verdict = "agree" if not apart else "unstable" if moved else "differs"
+    return {"ratio": ratio, "spread": widest, "verdict": verdict, "unstable": verdict == "unstable"}
 
 
 def parse_iperf3(text):

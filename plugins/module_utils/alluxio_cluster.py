@@ -109,6 +109,42 @@ def read_cluster(master_url, timeout=5, fetch=None):
     return leader_info, masters
 
 
+# Each master's metrics servlet, and the gauge of the last journal (Raft log) entry it applied: the
+# leader's minus a standby's is how far that standby trails.
+METRICS_JSON_PATH = "/metrics/json/"
+APPLIED_INDEX_GAUGE = "Master.JournalLastAppliedCommitIndex"
+
+
+def applied_index(metrics):
+    """The applied-index gauge of a master's /metrics/json/ document, or None when it has none."""
+    gauges = (metrics or {}).get("gauges") or {}
+    for name in sorted(gauges):
+        if name == APPLIED_INDEX_GAUGE or name.startswith(APPLIED_INDEX_GAUGE + "."):
+            value = (gauges[name] or {}).get("value")
+            return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    return None
+
+
+def with_journal_lag(masters, timeout=5, fetch=None):
+    """masters (read_cluster's) each with applied_index (None when its metrics cannot be read) and lag:
+    the leader's index minus its own (0 for the leader; None when either is unknown)."""
+    fetch = fetch or fetch_json
+    result = []
+    for master in masters:
+        index = None
+        if master["answered"]:
+            try:
+                index = applied_index(fetch(master["url"].rstrip("/") + METRICS_JSON_PATH, timeout))
+            except IOError:
+                index = None
+        result.append(dict(master, applied_index=index))
+    leader_index = next((m["applied_index"] for m in result if m["leader"]), None)
+    for master in result:
+        both = leader_index is not None and master["applied_index"] is not None
+        master["lag"] = leader_index - master["applied_index"] if both else None
+    return result
+
+
 def fetch_master_info(master_url, timeout=5):
     """The leading master's /api/v1/master/info as a dict (master_url: one URL, or a quorum's
     comma-separated); raise IOError when it cannot be read."""

@@ -144,3 +144,42 @@ def quorum_problems(info, expected_addresses=None):
         for address in sorted(known - set(expected_addresses)):
             problems.append("%s quorum has member %s, which the inventory does not name" % (domain, address))
     return problems
+
+
+def member_host(address):
+    """The host of a member address as quorum info prints it: host:port, or [v6 address]:port."""
+    host = address.rsplit(":", 1)[0] if ":" in address else address
+    return host[1:-1] if host.startswith("[") and host.endswith("]") else host
+
+
+def removal_plan(info, hosts):
+    """(the member addresses of one domain to remove, problems) for `quorum remove` of hosts (host
+    names as the members' addresses carry them, or whole host:port addresses). Only a member that is
+    UNAVAILABLE is removed, and only by a quorum with a leader: an available member runs, and taking
+    it out of the quorum would leave a master that still believes it belongs. A host that is not a
+    member is nothing to do (removed earlier)."""
+    domain = info.get("domain") or "?"
+    wanted = set(hosts or [])
+    matched = [m for m in info.get("members") or [] if m["address"] in wanted or member_host(m["address"]) in wanted]
+    problems = []
+    if matched and not info.get("leader"):
+        problems.append("%s quorum has no leader: only a leader can remove a member (bring a majority back first)" % domain)
+    for member in matched:
+        if member["state"] == "AVAILABLE":
+            problems.append("%s quorum member %s is AVAILABLE: its master runs (or stopped less than about 30 s ago: "
+                            "the leader marks a member UNAVAILABLE that long after it stops). Only a dead member is "
+                            "removed; stop that host's master processes first if it is leaving" % (domain, member["address"]))
+    return [m["address"] for m in matched], problems
+
+
+def joining_problems(masters_group, formatted):
+    """Why masters cannot join the quorum in one run. formatted: {master: whether its journal was
+    formatted (the collection's marker), None when unknown}. Alluxio's embedded journal takes one new
+    member at a time into a running quorum (a new cluster, with no master formatted, starts together)."""
+    running = sorted(h for h, f in formatted.items() if f)
+    new = sorted(h for h, f in formatted.items() if f is False)
+    if running and len(new) > 1:
+        return ["group %s adds %d masters (%s) to the running quorum of %s in one run: Alluxio's embedded journal "
+                "takes one new member at a time. Add one, run site.yml, then the next"
+                % (masters_group, len(new), ", ".join(new), ", ".join(running))]
+    return []

@@ -66,6 +66,12 @@ options:
     description: Fail when the cluster is not healthy (after waiting, with I(wait=true)).
     type: bool
     default: false
+  journal_lag:
+    description:
+      - Also read each master's last applied journal entry (the C(Master.JournalLastAppliedCommitIndex) gauge of its
+        C(/metrics/json/)) and how far each trails the leader (C(applied_index) and C(lag) in I(masters)).
+    type: bool
+    default: false
 extends_documentation_fragment:
   - alnair.alluxio.alluxio.master_url
 attributes:
@@ -162,7 +168,10 @@ stale_workers:
   elements: str
   returned: when reachable
 masters:
-  description: Each master asked, with C(url), C(answered), C(leader) and C(error) (why it did not answer).
+  description:
+    - Each master asked, with C(url), C(answered), C(leader) and C(error) (why it did not answer).
+    - With I(journal_lag), also C(applied_index) (its last applied journal entry, null when unknown) and C(lag) (the
+      leader's index minus its own).
   type: list
   elements: dict
   returned: when reachable
@@ -195,7 +204,7 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_cluster import (
-    describe_problems, local_master_url, read_cluster, summarize)
+    describe_problems, local_master_url, read_cluster, summarize, with_journal_lag)
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_sizes import SizeError, tier_bytes
 
 
@@ -226,6 +235,7 @@ def main():
             down_after=dict(type="int", default=0),
             request_timeout=dict(type="int", default=5),
             fail_unhealthy=dict(type="bool", default=False),
+            journal_lag=dict(type="bool", default=False),
         ),
         supports_check_mode=True,
     )
@@ -256,6 +266,8 @@ def main():
         if params["fail_unhealthy"] or params["wait"]:
             module.fail_json(msg="Alluxio master not reachable after %ss: %s" % (waited, error), **result)
         module.exit_json(**result)
+    if params["journal_lag"]:
+        summary["masters"] = with_journal_lag(summary["masters"], params["request_timeout"])
     problems = describe_problems(summary)
     result = dict(changed=False, reachable=True, problems=problems, waited_seconds=waited, **summary)
     if params["fail_unhealthy"] and not summary["healthy"]:

@@ -26,8 +26,10 @@ description:
     reason instead of being reported as a fact.
   - With I(cross_check=fio), fio measures the same target at the block size I(fio_block_size) in
     turns with this module (ours, fio, ours, fio and so on, so both see the same moments of a noisy disk), and
-    the result says per direction the ratio of the two medians and whether they differ by more
-    than 10% (C(unstable)), with the widest spread of the two.
+    the result says per direction the ratio of the two medians, the widest spread of the two tools' own
+    repetitions, and a C(verdict) - C(agree) (medians within 10%), C(unstable) (apart, and a tool's own runs
+    spread more than 10%, so the target moved) or C(differs) (apart while each tool agrees with itself, a
+    systematic difference between the tools).
   - Refuses, before writing anything, a target that does not answer C(stat) within 5 s (a stale
     FUSE mount), a missing or unwritable directory, a size larger than its free space and a
     block size O_DIRECT cannot use (not a multiple of 512). Its file is removed afterwards.
@@ -163,8 +165,8 @@ cross_check:
     write: {bytes_per_sec: {min: 1.0e9, median: 1.1e9, max: 1.2e9}, latency_ns: {p50: 800000, p90: 900000, p99: 1000000, max: 2000000}, runs: 3}
     read: {bytes_per_sec: {min: 2.0e9, median: 2.1e9, max: 2.3e9}, latency_ns: {p50: 400000, p90: 500000, p99: 600000, max: 900000}, runs: 3}
     agreement:
-      write: {ratio: 1.09, unstable: false, spread: 0.18}
-      read: {ratio: 1.05, unstable: false, spread: 0.14}
+      write: {ratio: 1.09, unstable: false, spread: 0.18, verdict: agree}
+      read: {ratio: 1.05, unstable: false, spread: 0.14, verdict: agree}
 """
 
 import errno

@@ -22,6 +22,9 @@ description:
     I(timeout) passes. Each CLI call is bounded (a quorum without a leader makes the CLI retry for minutes).
   - With I(leader), moves the master domain's leadership there (C(fsadmin journal quorum elect)) when
     another member leads, and waits until it does (the step before restarting the old leader).
+  - With I(remove), takes dead masters out of each domain's quorum (C(fsadmin journal quorum remove)), so
+    that the quorum's size, and so its majority, counts only the masters that are meant to run. It refuses,
+    before removing anything, a member that is C(AVAILABLE) (its master runs) and a quorum without a leader.
 author:
   - alnair platform team (@alnair)
 options:
@@ -44,6 +47,13 @@ options:
         waits until it does. Fails when no other member is available (a restart would then stop the cluster).
         Exclusive with I(leader).
     type: str
+  remove:
+    description:
+      - Masters to remove from every domain of I(domains), by host name as the members' addresses carry it
+        (C(m3)) or by whole address (C(m3:19200)). A host that is no longer a member is nothing to do.
+      - Exclusive with I(leader), I(step_down) and I(wait).
+    type: list
+    elements: str
   wait:
     description: Poll until every domain has a leader and all its members are available.
     type: bool
@@ -63,7 +73,7 @@ attributes:
     description: Reads in check mode; a leadership move is reported, not made.
     support: full
   diff_mode:
-    description: With I(leader), the diff shows the leader before and after.
+    description: With I(leader), the diff shows the leader before and after; with I(remove), the members.
     support: full
 notes:
   - Runs on a master host (its configuration names the quorum's members and its C(bin/alluxio) asks them).
@@ -80,6 +90,10 @@ EXAMPLES = r"""
   alnair.alluxio.journal_quorum:
     domains: [MASTER]
     leader: alluxio-m2:19200
+
+- name: Take the dead master alluxio-m3 out of both quorums
+  alnair.alluxio.journal_quorum:
+    remove: [alluxio-m3]
 
 - name: Move the leadership away from this master before restarting it
   alnair.alluxio.journal_quorum:
@@ -107,6 +121,12 @@ problems:
   type: list
   elements: str
   returned: always
+removed:
+  description: With I(remove), the members removed (or, in check mode, that would be), as C(domain) and C(address).
+  type: list
+  elements: dict
+  returned: always
+  sample: [{"domain": "MASTER", "address": "m3:19200"}, {"domain": "JOB_MASTER", "address": "m3:20003"}]
 waited_seconds:
   description: How long the module waited.
   type: float
@@ -119,7 +139,7 @@ import time
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_cluster import DEFAULT_HOME, site_properties
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_quorum import (
-    JOURNAL_DOMAINS, parse_quorum_info, quorum_problems)
+    JOURNAL_DOMAINS, parse_quorum_info, quorum_problems, removal_plan)
 from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_shell import DEFAULT_USER, ShellError, alluxio
 
 # The property of the host's configuration that names each domain's members.
@@ -156,6 +176,51 @@ def read_quorums(module, domains, members, timeout):
     return quorums, problems
 
 
+def _members_text(quorums):
+    return "".join("%s %s %s\n" % (domain, m["address"], m["state"])
+                   for domain in sorted(quorums) for m in quorums[domain]["members"])
+
+
+def remove_members(module, quorums, members):
+    """Removes params.remove's dead members from each domain read, after checking them all; exits."""
+    params = module.params
+    started = time.time()
+    plan, refusals = [], []
+    for domain in params["domains"]:
+        if not quorums[domain]["members"]:
+            refusals.append("%s quorum cannot be read (no leader answers)" % domain)
+            continue
+        addresses, problems = removal_plan(quorums[domain], params["remove"])
+        plan += [{"domain": domain, "address": address} for address in addresses]
+        refusals += problems
+    if refusals:
+        module.fail_json(msg="Nothing was removed: %s" % "; ".join(refusals), quorums=quorums, removed=[])
+    before = _members_text(quorums)
+    if plan and not module.check_mode:
+        for item in plan:
+            try:
+                alluxio(module, params["alluxio_home"], ["fsadmin", "journal", "quorum", "remove", "-domain", item["domain"],
+                                                         "-address", item["address"]],
+                        user=params["user"], timeout=max(INFO_TIMEOUT, params["timeout"]))
+            except ShellError as exc:
+                module.fail_json(msg="%s quorum: %s was not removed: %s" % (item["domain"], item["address"], exc),
+                                 quorums=quorums, removed=plan[:plan.index(item)])
+        quorums = read_quorums(module, params["domains"], members, INFO_TIMEOUT)[0]
+        left = [item for item in plan if item["address"] in [m["address"] for m in quorums[item["domain"]]["members"]]]
+        if left:
+            module.fail_json(msg="still members after quorum remove: %s" % ", ".join(
+                "%s %s" % (item["domain"], item["address"]) for item in left), quorums=quorums, removed=plan)
+    elif plan:
+        quorums = dict((domain, dict(info, members=[m for m in info["members"] if {"domain": domain, "address": m["address"]} not in plan]))
+                       for domain, info in quorums.items())
+    problems = [p for domain in sorted(quorums) for p in quorum_problems(quorums[domain], members.get(domain))]
+    result = dict(changed=bool(plan), quorums=quorums, leader=quorums.get("MASTER", {}).get("leader"), removed=plan,
+                  healthy=not problems, problems=problems, waited_seconds=round(time.time() - started, 1))
+    if plan and module._diff:
+        result["diff"] = {"before": before, "after": _members_text(quorums)}
+    module.exit_json(**result)
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
@@ -165,10 +230,11 @@ def main():
             wait=dict(type="bool", default=False),
             timeout=dict(type="int", default=120),
             fail_unhealthy=dict(type="bool", default=False),
+            remove=dict(type="list", elements="str"),
             alluxio_home=dict(type="path", default=DEFAULT_HOME),
             user=dict(type="str", default=DEFAULT_USER),
         ),
-        mutually_exclusive=[("leader", "step_down")],
+        mutually_exclusive=[("leader", "step_down", "remove"), ("wait", "remove")],
         supports_check_mode=True,
     )
     params = module.params
@@ -184,6 +250,8 @@ def main():
             break
         time.sleep(2)
 
+    if params["remove"]:
+        remove_members(module, quorums, members)
     changed, diff = False, None
     leader = quorums.get("MASTER", {}).get("leader")
     wanted = params["leader"]
@@ -219,7 +287,7 @@ def main():
                 if leader != wanted:
                     module.fail_json(msg="%s does not lead %d s after the election (leader: %s)" % (wanted, params["timeout"], leader),
                                      quorums=quorums, problems=problems)
-    result = dict(changed=changed, quorums=quorums, leader=leader, healthy=not problems, problems=problems,
+    result = dict(changed=changed, quorums=quorums, leader=leader, healthy=not problems, problems=problems, removed=[],
                   waited_seconds=round(time.time() - started, 1))
     if diff and module._diff:
         result["diff"] = diff

@@ -74,12 +74,20 @@ def host_tables(name, host):
 
 
 def agreement_note(agreement):
-    """'UNSTABLE read: ...' for each direction whose two tools' medians differ by more than the limit."""
+    """Per direction whose two tools' medians differ by more than 10%: UNSTABLE when a tool's own
+    repetitions spread wider too (the target moved), DIFFERS when each tool agrees with itself
+    (a systematic difference between the tools). A record without a verdict (older) is read by its flag."""
     notes = []
     for direction in DIRECTIONS:
         found = agreement.get(direction)
-        if found and found.get("unstable"):
-            notes.append("UNSTABLE %s: medians differ %.0f%%, widest spread %.0f%%"
+        if not found:
+            continue
+        verdict = found.get("verdict") or ("unstable" if found.get("unstable") else "agree")
+        if verdict == "unstable":
+            notes.append("UNSTABLE %s: medians differ %.0f%%, widest spread %.0f%% (the target moved)"
+                         % (direction, abs(found["ratio"] - 1) * 100, found["spread"] * 100))
+        elif verdict == "differs":
+            notes.append("DIFFERS %s: medians differ %.0f%%, each tool within %.0f%% of itself"
                          % (direction, abs(found["ratio"] - 1) * 100, found["spread"] * 100))
     if notes:
         return "; ".join(notes)

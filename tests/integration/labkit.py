@@ -149,12 +149,13 @@ def adhoc(pattern, module, module_args, *args, check=True, timeout=900, env=None
                     host_pattern=pattern, module=module, module_args=module_args, cmdline=shlex.join(cmdline))
 
 
-def inventory_without(directory, name):
-    """An inventory in directory: the lab's, with host name left out (the host stays up, outside
+def inventory_without(directory, *names):
+    """An inventory in directory: the lab's, with the hosts names left out (they stay up, outside
     the cluster). The lab's group_vars and host_vars are shared by links."""
     hosts = yaml.safe_load((INVENTORY / "hosts.yml").read_text())
     for group in hosts["all"]["children"].values():
-        (group.get("hosts") or {}).pop(name, None)
+        for name in names:
+            (group.get("hosts") or {}).pop(name, None)
     (directory / "hosts.yml").write_text(yaml.safe_dump(hosts))
     for shared in ("group_vars", "host_vars"):
         (directory / shared).symlink_to(INVENTORY / shared)

@@ -2,7 +2,9 @@
 site.yml converges it (a second run changes nothing) and health.yml knows the quorum; the leader killed while a worker reads its
 FUSE mount fails over with no failed read; remediate.yml restarts a stopped standby and nothing
 else; a backup restores into a fresh quorum with the namespace as it was; a rolling change
-restarts each master once, the leader last, after a backup, with no failed read.
+restarts each master once, the leader last, after a backup, with no failed read; status.yml shows
+the leader and each standby's lag; a dead master leaves the quorum (quorum.yml) and its host, with a
+new disk, joins again; then a dead master is replaced by a new host (the lab grows to 5 hosts for it).
 
 Runs last: it takes the session lab down and brings its own up (the session's teardown takes it down)."""
 import json
@@ -11,7 +13,8 @@ import sys
 
 import pytest
 
-from labkit import ALLUXIO_CLI, HEALTH, PLAYBOOKS, REMEDIATE, REPO, SITE, lab_down, lab_up, main_pid, on, playbook
+from labkit import (ALLUXIO_CLI, HEALTH, PLAYBOOKS, REMEDIATE, REPO, SITE, inventory_without, lab_down, lab_up, main_pid, on,
+                    playbook, wait_for)
 
 MASTERS = ["lab-master", "lab-master2", "lab-master3"]
 WORKERS = ["lab-worker1", "lab-worker2"]
@@ -101,3 +104,91 @@ def test_a_rolling_change_restarts_each_master_once_leader_last(quorum):
     leader_before = rolled["leader_changes"][0][1]
     assert rolled["restart_order"][-1] == leader_before, rolled
     assert "backup of" in rolled["playbook_tail"], rolled
+
+
+def test_status_shows_the_leader_the_standbys_and_their_lag(quorum):
+    res = playbook(PLAYBOOKS / "status.yml")
+    text = " ".join(res.stdout.split())  # the YAML callback folds long lines
+    assert text.count(": leader, journal entry") == 1, res.stdout[-3000:]
+    assert text.count(": standby, journal entry") == 2 and text.count("behind the leader") == 2, res.stdout[-3000:]
+    assert "MASTER quorum: leader lab-master" in text and "JOB_MASTER quorum: leader lab-master" in text
+    assert all(c["changed"] == 0 for c in res.recap.values()), res.recap
+
+
+def quorum_states(domain="MASTER"):
+    """{member address: AVAILABLE or UNAVAILABLE}, as quorum info prints them on lab-master."""
+    # "|| true": the CLI fails (exit 255, as an SSH failure would) while no master leads.
+    info = on("lab-master", f"{ALLUXIO_CLI} fsadmin journal quorum info -domain {domain} || true").stdout
+    rows = [line.replace("|", " ").split() for line in info.splitlines()]
+    return dict((row[-1], row[0]) for row in rows if row[:1] in (["AVAILABLE"], ["UNAVAILABLE"]))
+
+
+def quorum_members(domain="MASTER"):
+    return sorted(quorum_states(domain))
+
+
+def test_a_dead_master_leaves_the_quorum_and_its_host_joins_again_with_a_new_disk(quorum):
+    """quorum.yml refuses a running master (nothing changes) and removes it once dead (check mode
+    first: nothing removed); site.yml brings the host back with an empty journal: it joins the running
+    quorum unformatted, the quorum is whole again, and no worker or FUSE process restarts."""
+    gone = "lab-master3"
+    remove = ["-e", json.dumps({"alluxio_quorum_remove": [gone]})]
+    pids = worker_pids()
+    refused = playbook(PLAYBOOKS / "quorum.yml", *remove, check=False)
+    assert refused.returncode != 0 and f"{gone}:19200 is AVAILABLE" in refused.stdout, refused.stdout[-3000:]
+    assert len(quorum_members()) == 3
+    assert on(gone, "systemctl stop alluxio-master.service alluxio-job-master.service").returncode == 0
+    # The leader marks a stopped member UNAVAILABLE about 30 s later (seen on 2.9.6).
+    assert wait_for(lambda: quorum_states().get(f"{gone}:19200") == "UNAVAILABLE"
+                    and quorum_states("JOB_MASTER").get(f"{gone}:20003") == "UNAVAILABLE", 120)
+    checked = playbook(PLAYBOOKS / "quorum.yml", "--check", *remove)
+    assert f"would remove {gone}:19200, {gone}:20003" in checked.stdout, checked.stdout[-3000:]
+    assert len(quorum_members()) == 3
+    playbook(PLAYBOOKS / "quorum.yml", *remove)
+    assert quorum_members() == ["lab-master2:19200", "lab-master:19200"]
+    assert quorum_members("JOB_MASTER") == ["lab-master2:20003", "lab-master:20003"]
+    again = playbook(PLAYBOOKS / "quorum.yml", *remove)
+    assert "no member to remove" in again.stdout and all(c["changed"] == 0 for c in again.recap.values())
+    # Files made while it is gone: it must catch up to serve them.
+    made = on("lab-master", " && ".join([f"{ALLUXIO_CLI} fs mkdir /rejoin"] + [f"{ALLUXIO_CLI} fs touch /rejoin/f{i}" for i in (1, 2, 3)]))
+    assert made.returncode == 0, made.stdout + made.stderr
+    # The host's disk is replaced: no journal, no marker.
+    assert on(gone, "rm -rf /var/lib/alluxio/journal /etc/alluxio/.journal-formatted").returncode == 0
+    playbook(SITE)
+    assert "joined a running quorum" in on(gone, "cat /etc/alluxio/.journal-formatted").stdout
+    assert quorum_members() == sorted(f"{m}:19200" for m in MASTERS)
+    assert playbook(HEALTH).stdout.count("3 of 3 members available") == 2
+    assert worker_pids() == pids
+    # It caught up: leading, it serves the files made while it was gone (elect moves the leadership there).
+    elected = on("lab-master", f"{ALLUXIO_CLI} fsadmin journal quorum elect -address {gone}:19200")
+    assert elected.returncode == 0, elected.stdout + elected.stderr
+    assert on("lab-master", f"{ALLUXIO_CLI} fs ls /rejoin").stdout.count("/rejoin/f") == 3
+
+
+def test_a_dead_master_is_replaced_by_a_new_host(quorum, tmp_path):
+    """lab-master3 dies for good and lab-master4, a bare host, takes its place in the inventory:
+    quorum.yml takes the dead one out, site.yml installs the new one, which joins the running quorum
+    unformatted and catches up, and gives every server and client the new address list (the other
+    masters restart one at a time). Leading, it serves the files to a client; a rerun changes nothing."""
+    dead, new = "lab-master3", "lab-master4"
+    lab_up(masters=5)  # grows in place: lab-master4 and lab-master5 boot as bare hosts
+    inventory = inventory_without(tmp_path, dead, "lab-master5")
+    assert on(dead, "systemctl stop alluxio-master.service alluxio-job-master.service").returncode == 0
+    assert wait_for(lambda: quorum_states().get(f"{dead}:19200") == "UNAVAILABLE"
+                    and quorum_states("JOB_MASTER").get(f"{dead}:20003") == "UNAVAILABLE", 120)
+    playbook(PLAYBOOKS / "quorum.yml", "-e", json.dumps({"alluxio_quorum_remove": [dead]}), inventory=inventory)
+    playbook(SITE, inventory=inventory)
+    assert "joined a running quorum" in on(new, "cat /etc/alluxio/.journal-formatted").stdout
+    masters = ["lab-master", "lab-master2", new]
+    assert quorum_members() == sorted(f"{m}:19200" for m in masters)
+    assert quorum_members("JOB_MASTER") == sorted(f"{m}:20003" for m in masters)
+    assert playbook(HEALTH, inventory=inventory).stdout.count("3 of 3 members available") == 2
+    # Leading, the new master serves the namespace to a client with the new address list (a worker
+    # host's CLI). A running FUSE mount keeps the list it started with until it next starts (seen:
+    # "Input/output error" while the new master led): README, "A dead master out, a replacement in".
+    elected = on("lab-master", f"{ALLUXIO_CLI} fsadmin journal quorum elect -address {new}:19200")
+    assert elected.returncode == 0, elected.stdout + elected.stderr
+    listed = on("lab-worker1", f"{ALLUXIO_CLI} fs ls /rejoin")
+    assert listed.stdout.count("/rejoin/f") == 3, listed.stdout + listed.stderr
+    again = playbook(SITE, inventory=inventory)
+    assert all(c["changed"] == 0 for c in again.recap.values()), again.recap

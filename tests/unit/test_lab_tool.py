@@ -18,6 +18,20 @@ def test_host_names_first_is_master():
     assert lab.host_names(3, 3) == ["lab-master", "lab-worker1", "lab-worker2", "lab-master2", "lab-master3"]
 
 
+@pytest.mark.parametrize("existing,hosts,masters,grows", [
+    # the state file lists its hosts sorted by name
+    (["lab-master", "lab-master2", "lab-master3", "lab-worker1", "lab-worker2"], 3, 5, True),
+    (["lab-master", "lab-worker1", "lab-worker2"], 3, 3, True),
+    (["lab-master", "lab-worker1", "lab-worker2"], 4, 1, True),
+    (["lab-master", "lab-master2", "lab-master3", "lab-worker1", "lab-worker2"], 3, 3, True),   # the same lab
+    (["lab-master", "lab-master2", "lab-master3", "lab-worker1", "lab-worker2"], 3, 1, False),  # shrinks
+    (["lab-node1"], 3, 1, False),
+    (["lab-master", "lab-worker1", "lab-worker2"], 1, 1, False),
+])
+def test_a_lab_grows_in_place_only_by_adding_hosts(existing, hosts, masters, grows):
+    assert lab.grows_in_place(dict.fromkeys(existing), lab.host_names(hosts, masters)) is grows
+
+
 def test_every_host_keeps_its_address_whatever_the_shape():
     """The workers count up from the master, the further masters down from the top: no two collide."""
     import labnet

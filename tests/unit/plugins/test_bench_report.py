@@ -79,17 +79,24 @@ def test_fio_in_turns_is_compared_and_an_unstable_target_is_flagged():
     rec = records(101.0)
     check = {"tool": "fio", "version": "fio-3.33", "block_bytes": 1 << 20, "mode": "direct",
              "read": side(300 * MB, 250 * MB, 330 * MB), "write": side(190 * MB),
-             "agreement": {"read": {"ratio": 400 / 300.0, "unstable": True, "spread": 0.2},
-                           "write": {"ratio": 200 / 190.0, "unstable": False, "spread": 0.0}}}
+             "agreement": {"read": {"ratio": 400 / 300.0, "unstable": True, "spread": 0.2, "verdict": "unstable"},
+                           "write": {"ratio": 200 / 190.0, "unstable": False, "spread": 0.0, "verdict": "agree"}}}
     rec[0]["data"]["cross_check"] = check
     report = bench_model.build_report(rec, "t")
     fuse = next(t for t in report["hosts"]["w1"]["targets"] if t["label"] == "alluxio-fuse")
     assert fuse["fio"] == {"version": "fio-3.33", "interleaved": True, "results": [check]}
     text = bench_render.render_markdown(report)
     assert ("| alluxio-fuse | 1 MiB | in turns | 400.0 | 300.0 | 1.333 | 200.0 | 190.0 | 1.053 | "
-            "UNSTABLE read: medians differ 33%, widest spread 20% |") in text
-    rec[0]["data"]["cross_check"]["agreement"]["read"]["unstable"] = False
+            "UNSTABLE read: medians differ 33%, widest spread 20% (the target moved) |") in text
+    rec[0]["data"]["cross_check"]["agreement"]["read"].update(verdict="differs", spread=0.05, unstable=False)
+    assert ("| DIFFERS read: medians differ 33%, each tool within 5% of itself |"
+            in bench_render.render_markdown(bench_model.build_report(rec, "t")))
+    rec[0]["data"]["cross_check"]["agreement"]["read"].update(verdict="agree", ratio=1.05)
     assert "| within 10% |" in bench_render.render_markdown(bench_model.build_report(rec, "t"))
+    # a record of an earlier release (no verdict) is read by its flag
+    del rec[0]["data"]["cross_check"]["agreement"]["read"]["verdict"]
+    rec[0]["data"]["cross_check"]["agreement"]["read"]["unstable"] = True
+    assert "UNSTABLE read" in bench_render.render_markdown(bench_model.build_report(rec, "t"))
 
 
 def test_implausible_and_fallback_results_are_flagged_not_reported_as_facts():

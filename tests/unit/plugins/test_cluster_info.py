@@ -111,3 +111,28 @@ def test_the_default_master_of_a_quorum_host_is_every_master(tmp_path):
     (tmp_path / "conf" / "alluxio-site.properties").write_text(
         "alluxio.master.hostname=m1\nalluxio.master.rpc.addresses=m1:19998,m2:19998,[2001:db8::3]:19998\n")
     assert local_master_url(str(tmp_path)) == "http://m1:19999,http://m2:19999,http://[2001:db8::3]:19999"
+
+
+def _metrics(index):
+    return {"gauges": {"Master.JournalLastAppliedCommitIndex": {"value": index}, "Master.TotalPaths": {"value": 9}}}
+
+
+@pytest.mark.parametrize("metrics,indexes,lags", [
+    ({"m1": _metrics(120), "m2": _metrics(125), "m3": _metrics(101)}, [120, 125, 101], [5, 0, 24]),
+    # a master whose metrics cannot be read (or that does not answer): unknown, not 0
+    ({"m1": None, "m2": _metrics(125), "m3": {"gauges": {}}}, [None, 125, None], [None, 0, None]),
+    # the leader's unknown: no lag can be said
+    ({"m1": _metrics(120), "m2": None, "m3": _metrics(101)}, [120, None, 101], [None, None, None]),
+])
+def test_how_far_each_standby_trails_the_leader(metrics, indexes, lags):
+    from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_cluster import with_journal_lag
+    masters = [{"url": "http://%s:19999" % h, "answered": True, "leader": h == "m2", "error": None} for h in ("m1", "m2", "m3")]
+
+    def fetch(url, timeout):
+        assert url.endswith("/metrics/json/")
+        answer = metrics[url.split("//")[1].split(":")[0]]
+        if answer is None:
+            raise IOError("cannot read %s" % url)
+        return answer
+    result = with_journal_lag(masters, 5, fetch)
+    assert [m["applied_index"] for m in result] == indexes and [m["lag"] for m in result] == lags
