@@ -12,6 +12,7 @@ import subprocess
 import sys
 
 import pytest
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_quorum import parse_quorum_info
 
 from labkit import (ALLUXIO_CLI, HEALTH, PLAYBOOKS, REMEDIATE, REPO, SITE, inventory_without, lab_down, lab_up, main_pid, on,
                     playbook, wait_for)
@@ -117,10 +118,12 @@ def test_status_shows_the_leader_the_standbys_and_their_lag(quorum):
 
 def quorum_states(domain="MASTER"):
     """{member address: AVAILABLE or UNAVAILABLE}, as quorum info prints them on lab-master."""
-    # "|| true": the CLI fails (exit 255, as an SSH failure would) while no master leads.
+    # "|| true": the CLI fails (exit 255, as an SSH failure would) while no master leads: no members then.
     info = on("lab-master", f"{ALLUXIO_CLI} fsadmin journal quorum info -domain {domain} || true").stdout
-    rows = [line.replace("|", " ").split() for line in info.splitlines()]
-    return dict((row[-1], row[0]) for row in rows if row[:1] in (["AVAILABLE"], ["UNAVAILABLE"]))
+    try:
+        return dict((m["address"], m["state"]) for m in parse_quorum_info(info)["members"])
+    except ValueError:
+        return {}
 
 
 def quorum_members(domain="MASTER"):
