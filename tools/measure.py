@@ -13,10 +13,12 @@
     python3 tools/measure.py training [--runs 3]   bench.yml's training scenario on the deployed lab, one worker at a
                                                    time: samples/s per epoch of each FUSE profile (and the steps
                                                    from writable to dataset), the local disk and the UFS, cold and warm
-    python3 tools/measure.py epoch1 [--runs 3] [--option O ...] [--libfuse 3]
+    python3 tools/measure.py epoch1 [--runs 3] [--option O ...] [--libfuse 3] [--profile]
                                                    after `training`: a fresh dataset-profile FUSE mount on lab-worker1,
                                                    listed, then its 1,000 small files read once in chunks of 200:
-                                                   files/s per chunk, master RPCs per open, the machine's CPU busy
+                                                   files/s per chunk, master RPCs per open, the machine's CPU busy,
+                                                   CPU ms per file (machine, FUSE JVM, worker JVMs); --profile:
+                                                   the FUSE JVM's CPU samples by part (Flight Recording)
     python3 tools/measure.py fusejvm [--runs 3] [--heap H ...] [--gc G ...]
                                                    after `training`: a fresh dataset-profile FUSE mount on lab-worker1
                                                    per heap (and collector), in turns, with a Flight Recording: files/s
@@ -407,37 +409,107 @@ def ssh_on(host, *command, stdin=None):
                           check=True).stdout
 
 
-def measure_epoch1(runs, extra_options, libfuse):
-    """Epoch 1 through a fresh FUSE mount (dataset profile) of bench.yml's training data, after the listing."""
+def process_cpu_seconds(host, unit):
+    """User + system CPU seconds of a unit's main process on a lab host (/proc/PID/stat, in clock ticks)."""
+    out = ssh_on(host, f"cat /proc/$(systemctl show -p MainPID --value {shlex.quote(unit)})/stat")
+    fields = out.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+# Where the FUSE JVM's CPU goes: a sample counts for the topmost frame of its stack that one of
+# these prefixes names, else for the package of its top frame (netty's event loops, the JDK...).
+CPU_PARTS = [
+    ("block data read (chunks, copies)", ("alluxio.client.block.stream.BlockInStream.read",
+                                          "alluxio.client.block.stream.BlockInStream.positionedRead",
+                                          "alluxio.client.block.stream.BlockInStream.readChunk",
+                                          "alluxio.client.block.stream.LocalFileDataReader.readChunk",
+                                          "alluxio.client.block.stream.GrpcDataReader.readChunk")),
+    ("block stream setup (open a block on a worker)", ("alluxio.client.block.stream.BlockInStream.create",
+                                                        "alluxio.client.block.stream.LocalFileDataReader$Factory",
+                                                        "alluxio.client.block.stream.GrpcDataReader$Factory",
+                                                        "alluxio.client.block.stream.BlockWorkerClient",
+                                                        "alluxio.client.block.BlockStoreClient.getInStream",
+                                                        "alluxio.client.block.AlluxioBlockStore.getInStream",
+                                                        "alluxio.client.file.FileSystemContext.acquireBlockWorkerClient")),
+    ("other Alluxio client (file streams, status, metadata cache)", ("alluxio.client.",)),
+    ("Alluxio's FUSE layer (open, getattr, read, release)", ("alluxio.fuse.",)),
+    ("JNI-FUSE glue (requests in, replies out)", ("alluxio.jnifuse.",)),
+]
+
+
+def cpu_breakdown(path):
+    """Shares of the Flight Recording's CPU samples (jdk.ExecutionSample): by CPU_PARTS, and the top frames."""
+    out = subprocess.run(["jfr", "print", "--json", "--stack-depth", "64", "--events", "jdk.ExecutionSample", str(path)],
+                         check=True, capture_output=True, text=True).stdout
+    stacks = [[f"{f['method']['type']['name'].replace('/', '.')}.{f['method']['name']}" for f in e["values"]["stackTrace"]["frames"]]
+              for e in json.loads(out)["recording"]["events"] if e["values"].get("stackTrace")]
+    parts, tops = {}, {}
+    for frames in stacks:
+        part = next((name for frame in frames for name, prefixes in CPU_PARTS if frame.startswith(prefixes)), None)
+        top = frames[0].rsplit(".", 2)[0] if frames else "?"
+        parts[part or "other: " + top] = parts.get(part or "other: " + top, 0) + 1
+        tops[frames[0]] = tops.get(frames[0], 0) + 1
+    return {"samples": len(stacks), "parts": parts, "top_frames": sorted(tops.items(), key=lambda kv: -kv[1])[:12]}
+
+
+def measure_epoch1(runs, extra_options, libfuse, profile=False):
+    """Epoch 1 through a fresh FUSE mount (dataset profile) of bench.yml's training data, after the listing:
+    files/s per chunk, master RPCs per open, CPU per file (the machine, the FUSE JVM, the workers' JVMs);
+    with profile, where the FUSE JVM's CPU goes (a Flight Recording's execution samples)."""
     options = dataset_profile_options() + list(extra_options)
     if libfuse == 3:
         options.append("alluxio.fuse.jnifuse.libfuse.version=3")
-    host, mount = "lab-worker1", "/mnt/alnair-epoch1"
+    host, mount, recording = "lab-worker1", "/mnt/alnair-epoch1", "/var/tmp/alnair-epoch1.jfr"
+    fuse_unit = "alluxio-fuse@mnt-alnair\\x2depoch1.service"
+    workers = ["lab-worker1", "lab-worker2"]
     data = f"{mount}/small-files-1000x131072"
     ssh_on(host, "cat > /tmp/read_chunks.py", stdin=(REPO / "tools" / "read_chunks.py").read_text())
     command = f"python3 tools/measure.py epoch1 --runs {runs}" + "".join(f" --option {o}" for o in extra_options) + (
-        " --libfuse 3" if libfuse == 3 else "")
-    chunks, rpcs, busy = {}, [], []
+        " --libfuse 3" if libfuse == 3 else "") + (" --profile" if profile else "")
+    jvm = [f"-XX:StartFlightRecording=filename={recording},settings=profile,dumponexit=true"] if profile else []
+    chunks, rpcs, busy, per_file, profiles = {}, [], [], {"machine": [], "FUSE JVM": [], "worker JVMs": []}, []
     for _ in range(runs):
         module_on(host, "alnair.alluxio.fuse_mount", {"mount_point": mount, "alluxio_path": "/alnair-training",
-                                                       "options": options, "libfuse_version": libfuse})
+                                                       "options": options, "libfuse_version": libfuse, "jvm_options": jvm})
         try:
             ssh_on(host, "find", data, "-type", "f", "-printf", "'%s\\n'")  # the listing dataset.yml makes
             before, cpu_before = master_counters(), cpu_times()
+            fuse_before = process_cpu_seconds(host, fuse_unit)
+            workers_before = sum(process_cpu_seconds(w, "alluxio-worker.service") for w in workers)
             out = ssh_on(host, "python3", "/tmp/read_chunks.py", data)
             after, cpu_after = master_counters(), cpu_times()
+            fuse_after = process_cpu_seconds(host, fuse_unit)
+            workers_after = sum(process_cpu_seconds(w, "alluxio-worker.service") for w in workers)
         finally:
             module_on(host, "alnair.alluxio.fuse_mount", {"mount_point": mount, "state": "absent"})
         lines = [json.loads(line) for line in out.splitlines()]
+        files = sum(line["files"] for line in lines)
         for number, line in enumerate(lines, 1):
             chunks.setdefault(number, []).append(line["files_per_sec"])
-        rpcs.append((after["Master.TotalRpcs"] - before["Master.TotalRpcs"]) / sum(line["files"] for line in lines))
+        rpcs.append((after["Master.TotalRpcs"] - before["Master.TotalRpcs"]) / files)
         busy.append(100.0 * (cpu_after[0] - cpu_before[0]) / (cpu_after[1] - cpu_before[1]))
+        per_file["machine"].append(1000.0 * (cpu_after[0] - cpu_before[0]) / os.sysconf("SC_CLK_TCK") / files)
+        per_file["FUSE JVM"].append(1000.0 * (fuse_after - fuse_before) / files)
+        per_file["worker JVMs"].append(1000.0 * (workers_after - workers_before) / files)
+        if profile:
+            profiles.append(read_recording(host, recording, cpu_breakdown))
     for number, rates in sorted(chunks.items()):
         print(f"| epoch 1, chunk {number} of 200 files, files/s | {statistics.median(rates):.0f} | {len(rates)} "
               f"({', '.join(f'{r:.0f}' for r in rates)}) | `{command}` |", flush=True)
     ratio_row("master RPCs per file open during those reads", rpcs, command)
     ratio_row("CPU busy % of the machine (2 cores) during those reads", busy, command)
+    for what, values in per_file.items():
+        ratio_row(f"CPU ms per 128 KiB file, {what}", values, command)
+    if profiles:
+        samples = sum(p["samples"] for p in profiles)
+        shares = {}
+        for found in profiles:
+            for part, count in found["parts"].items():
+                shares[part] = shares.get(part, 0) + count
+        print(f"FUSE JVM CPU samples, {samples} in {len(profiles)} recordings (`{command}`):")
+        for part, count in sorted(shares.items(), key=lambda kv: -kv[1])[:15]:
+            print(f"| {part} | {100.0 * count / samples:.1f} % |")
+        print("top frames of the last recording:", json.dumps(profiles[-1]["top_frames"]))
 
 
 def dataset_profile_options():
@@ -715,6 +787,7 @@ def main():
     parser.add_argument("--rolling", action="store_true", help="remediate: workers one at a time")
     parser.add_argument("--option", action="append", default=[], help="epoch1: an extra FUSE option (repeatable)")
     parser.add_argument("--libfuse", type=int, choices=[2, 3], default=2, help="epoch1: the libfuse of the mount")
+    parser.add_argument("--profile", action="store_true", help="epoch1: where the FUSE JVM's CPU goes (Flight Recording)")
     parser.add_argument("--heap", action="append", help="fusejvm: a FUSE heap to try (repeatable; default 256m and 1g)")
     parser.add_argument("--entries", type=int, action="append", help="fuseheap: a tree size to list (default 2000 and 20000)")
     parser.add_argument("--baseline", default="HEAD", help="rerun, restarts: the commit to compare this checkout with")
@@ -724,7 +797,7 @@ def main():
      "startup": lambda: measure_startup(args.runs), "memory": measure_memory, "fuse": lambda: measure_fuse(args.runs),
      "accuracy": lambda: measure_accuracy(args.runs, args.dir, args.size),
      "bench": lambda: measure_bench(args.runs), "training": lambda: measure_training(args.runs),
-     "epoch1": lambda: measure_epoch1(args.runs, args.option, args.libfuse),
+     "epoch1": lambda: measure_epoch1(args.runs, args.option, args.libfuse, args.profile),
      "faults": lambda: measure_faults(args.runs),
      "rerun": lambda: measure_rerun(args.runs, args.baseline),
      "fuseheap": lambda: measure_fuseheap(args.runs, args.entries or [2000, 20000]),

@@ -7,10 +7,12 @@ SIGKILL the leading master while a worker reads its FUSE mount in a loop, and me
   - stall: the longest time between two completed reads on the FUSE mount around the kill,
   - failed reads (an error reaching the reader, not a slow read).
 
-systemd brings the killed master back (Restart=on-failure) as a standby; the next kill waits until
-the quorum has every member again. Prints one JSON line per kill and a summary with the medians:
+systemd brings the killed master back (Restart=on-failure) as a standby, and it may win the election
+itself (then new_leader is the old one). With --hold the killed master stays down (as a dead host
+would) until a leader answers, so another master must take over; then it is started again. The next
+kill waits until the quorum has every member again. Prints one JSON line per kill and a summary:
 
-    python3 tools/measure_failover.py [--kills 5] [--reader lab-worker1] [--poller lab-worker2]
+    python3 tools/measure_failover.py [--kills 5] [--hold] [--reader lab-worker1] [--poller lab-worker2]
 
 With --rolling EXTRA_VARS it kills nothing: it runs site.yml with those extra variables (a change
 that restarts the masters) while the reader reads, and reports the playbook's time, the longest
@@ -61,12 +63,15 @@ while time.time() < end and not os.path.exists(stop):
 print(json.dumps({"reads": reads, "failures": failures, "gaps": sorted(gaps, key=lambda g: -g[1])[:5]}))
 """
 
-# Runs on the poller host: which master's REST API answers as the leader, every 0.1 s.
+# Runs on the poller host: which master's REST API answers as the leader, every 0.1 s. Given a time
+# (seconds since the epoch, the lab's hosts share the clock), it ends once, after that time, no leader
+# answered for 2 s and then one did (the failover is over); a single slow answer is not a failover.
 POLLER = r"""
 import json, os, sys, time, urllib.request
 urls, seconds, stop = sys.argv[1].split(","), float(sys.argv[2]), sys.argv[3]
+settle_after = float(sys.argv[4]) if len(sys.argv) > 4 else None
 end = time.time() + seconds
-changes = []; current = "?"
+changes = []; current = "?"; gap = False; none_since = None
 while time.time() < end and not os.path.exists(stop):
     leader = None
     for url in urls:
@@ -80,6 +85,11 @@ while time.time() < end and not os.path.exists(stop):
             pass
     if leader != current:
         changes.append([time.time(), leader]); current = leader
+    now = time.time()
+    none_since = (none_since or now) if leader is None else None
+    gap = gap or (settle_after is not None and none_since is not None and none_since > settle_after and now - none_since >= 2)
+    if gap and leader is not None:
+        break
     time.sleep(0.1)
 print(json.dumps(changes))
 """
@@ -116,6 +126,16 @@ def quorum_whole(master):
     return res.returncode == 0 and len(available) == len(masters())
 
 
+def wait_quorum_whole(master, seconds=180):
+    """Whether every master is AVAILABLE in the quorum within seconds (the killed one is back)."""
+    deadline = time.time() + seconds
+    while not quorum_whole(master):
+        if time.time() > deadline:
+            return False
+        time.sleep(2)
+    return True
+
+
 def started_at(host, unit):
     """When the unit's main process started (seconds since the epoch)."""
     out = ssh(host, "systemctl", "show", "-p", "ExecMainStartTimestampMonotonic", "-p", "MainPID", unit).stdout
@@ -124,6 +144,9 @@ def started_at(host, unit):
 
 # The rolling mode's reader and poller run until the playbook has ended (the stop file), at most this.
 ROLLING_LIMIT = 3600
+# After a kill the poller waits at most this long for a leader (Alluxio's election timeout is 10-20 s;
+# a busy machine stretches it).
+FAILOVER_LIMIT = 180
 
 
 def rolling(args, names, urls):
@@ -162,6 +185,7 @@ def main():
     parser.add_argument("--reader", default="lab-worker1")
     parser.add_argument("--poller", default="lab-worker2")
     parser.add_argument("--seconds", type=float, default=45.0, help="reading time per kill (the kill comes after 8 s)")
+    parser.add_argument("--hold", action="store_true", help="keep the killed master down until another one leads")
     parser.add_argument("--rolling", metavar="EXTRA_VARS", help="run site.yml with these extra variables instead of killing")
     parser.add_argument("--limit", help="site.yml's --limit in the rolling mode")
     args = parser.parse_args()
@@ -175,21 +199,27 @@ def main():
         return rolling(args, names, urls)
     results = []
     for kill in range(args.kills):
-        deadline = time.time() + 180
-        while not quorum_whole(names[0]) and time.time() < deadline:
-            time.sleep(2)
+        wait_quorum_whole(names[0])
         old = leader_url(args.poller, urls)
         if old is None:
             raise SystemExit("no master leads: is the 3-master lab up and converged?")
         old_host = names[urls.index(old)]
         reader = ssh_background(args.reader, "python3", "-c", READER, FILES_DIR, str(args.seconds), STOP_FILE)
-        poller = ssh_background(args.poller, "python3", "-c", POLLER, ",".join(urls), str(args.seconds), STOP_FILE)
+        settle_after = time.time() + 7
+        poller = ssh_background(args.poller, "python3", "-c", POLLER, ",".join(urls), str(8 + FAILOVER_LIMIT), STOP_FILE,
+                                str(settle_after))
         time.sleep(8)
-        killed_at = float(ssh(old_host, "sh", "-c", "date +%%s.%%N; systemctl kill --signal=SIGKILL %s" % MASTER_UNIT)
+        # With --hold, stop right after the kill: systemd's restart (RestartSec) has not come yet, and a
+        # stop cancels it.
+        hold = "; systemctl stop %s" % MASTER_UNIT if args.hold else ""
+        killed_at = float(ssh(old_host, "sh", "-c", "date +%%s.%%N; systemctl kill --signal=SIGKILL %s%s" % (MASTER_UNIT, hold))
                           .stdout.split()[0])
-        read = json.loads(reader.communicate(timeout=args.seconds + 120)[0])
-        changes = json.loads(poller.communicate(timeout=args.seconds + 120)[0])
-        new = next(((t, url) for t, url in changes if t > killed_at and url not in (None, old)), None)
+        changes = json.loads(poller.communicate(timeout=8 + FAILOVER_LIMIT + 60)[0])
+        if args.hold:
+            ssh(old_host, "systemctl", "start", MASTER_UNIT)
+        read = json.loads(reader.communicate(timeout=args.seconds + FAILOVER_LIMIT + 60)[0])
+        # The first master to answer as the leader after the kill (the old one too: it may be re-elected).
+        new = next(((t, url) for t, url in changes if t > killed_at and url is not None), None)
         stall = max((g for g in read["gaps"] if g[0] <= killed_at + 60), key=lambda g: g[1], default=[killed_at, 0])
         result = {"kill": kill + 1, "old_leader": old_host, "new_leader": names[urls.index(new[1])] if new else None,
                   "failover_s": round(new[0] - killed_at, 2) if new else None,
@@ -197,7 +227,7 @@ def main():
         results.append(result)
         print(json.dumps(result), flush=True)
     failovers = [r["failover_s"] for r in results if r["failover_s"] is not None]
-    print(json.dumps({"kills": len(results), "median_failover_s": statistics.median(failovers) if failovers else None,
+    print(json.dumps({"kills": len(results), "quorum_whole": wait_quorum_whole(names[0]), "median_failover_s": statistics.median(failovers) if failovers else None,
                       "max_failover_s": max(failovers) if failovers else None,
                       "median_read_stall_s": statistics.median(r["longest_read_stall_s"] for r in results),
                       "max_read_stall_s": max(r["longest_read_stall_s"] for r in results),

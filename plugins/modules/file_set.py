@@ -151,6 +151,7 @@ import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_bytes, to_native
+from ansible_collections.alnair.alluxio.plugins.module_utils.alluxio_host import make_directory_nofollow
 
 
 class FileSetError(Exception):
@@ -235,11 +236,17 @@ class Applier(object):
 
     def _directory(self, entry, path, kind, st, result):
         before = _describe(st, kind)
-        if kind == "absent":
+        made = kind == "absent"
+        if made and not self.check_mode:
+            # No link followed on the way; a directory another host made meanwhile on a shared file
+            # system (the lab's UFS, an NFS export) is taken as found, not as an error.
+            try:
+                made = make_directory_nofollow(path, _mode(entry["mode"], path) or 0o755)
+            except OSError as exc:
+                raise FileSetError("%s: %s" % (path, exc))
+        if made:
             result["actions"].append("created")
-            if not self.check_mode:
-                os.makedirs(path, _mode(entry["mode"], path) or 0o755)
-        self._attributes(entry, path, result, new=kind == "absent")
+        self._attributes(entry, path, result, new=made)
         return before
 
     def _file(self, entry, path, kind, st, result):
@@ -327,7 +334,7 @@ class Applier(object):
         if self.check_mode:
             return
         if "owner" in result["actions"] or "group" in result["actions"]:
-            os.chown(path, uid if uid is not None else -1, gid if gid is not None else -1)
+            os.chown(path, uid if uid is not None else -1, gid if gid is not None else -1, follow_symlinks=False)
         if "mode" in result["actions"] or (new and mode is not None):
             os.chmod(path, mode)
 

@@ -83,6 +83,15 @@ options:
     description: Seconds to wait for the mount to answer after a start.
     type: int
     default: 90
+  restart_serving:
+    description:
+      - With I(state=mounted), whether a mount that serves (mounted, answering) with other arguments
+        than these (Alluxio path, options, JVM options) restarts now. C(false) leaves it serving as it
+        is, changes nothing and returns I(restart_pending=true), for the caller to restart it later
+        (site.yml restarts such mounts one batch of hosts at a time). A stale or missing mount is
+        mounted either way.
+    type: bool
+    default: true
 attributes:
   check_mode:
     description: Reports what it would do (start, restart, clean a stale mount, write the arguments) and does nothing.
@@ -155,6 +164,11 @@ unit:
   returned: always
   type: str
   sample: alluxio-fuse@mnt-alluxio\x2dfuse.service
+restart_pending:
+  description: The mount serves with other arguments than wanted and was left so (I(restart_serving=false)).
+  returned: always
+  type: bool
+  sample: false
 """
 
 import os
@@ -245,6 +259,7 @@ class FuseMount(object):
         self.env_file = os.path.join(UNIT_DIR, self.unit + ".d", "alnair-fuse.conf")
         self.actions = []
         self.created_mount_point = False
+        self.restart_pending = False
 
     # -- reading -----------------------------------------------------------------------------------
 
@@ -416,7 +431,9 @@ class FuseMount(object):
         env_now = read_text(self.env_file) if os.path.exists(self.env_file) else None
         point = self.point_situation(unit_user) if not found["mounted"] else None
         steps = decide(params["state"], found, env_now == wanted_env, env_now is not None,
-                       (params["alluxio_path"], params["options"]), point, params["allow_non_empty"], self.mount_point)
+                       (params["alluxio_path"], params["options"]), point, params["allow_non_empty"], self.mount_point,
+                       params["restart_serving"])
+        self.restart_pending = steps == ["restart_pending"]
         actions = {
             "stop": ("stopped %s" % self.unit, self.systemctl, "stop", self.unit),
             "unmount_stale": ("unmounted the stale mount", self.lazy_unmount),
@@ -429,6 +446,8 @@ class FuseMount(object):
             "restart": ("restarted %s" % self.unit, self.systemctl, "restart", self.unit),
         }
         for step in steps:
+            if step == "restart_pending":
+                continue
             if step == "check_alluxio_path":
                 # A FUSE process given a missing path neither mounts nor exits: ask the namespace first.
                 self.check_alluxio_path()
@@ -443,15 +462,17 @@ class FuseMount(object):
         return found, wanted_env, env_now
 
 
-def decide(state, found, env_matches, env_exists, wanted_args, point, allow_non_empty, mount_point):
+def decide(state, found, env_matches, env_exists, wanted_args, point, allow_non_empty, mount_point, restart_serving=True):
     """What fuse_mount does, in order, from what it found; no side effect (unit-tested table-driven).
 
     found: mounted (an Alluxio FUSE mount is there), stale (it does not answer), fstype (of any
     mount there), alluxio_path and options (of the running process), unit_active, unit_enabled.
     env_matches / env_exists: the unit's drop-in holds the wanted arguments / exists at all.
     point: for a mount point with no mount, exists, is_dir, empty, owner_ok (None when mounted).
+    restart_serving: false leaves a serving mount with other arguments as it is.
     Returns step names: stop, unmount_stale, unmount_leftover, disable, remove_env,
-    check_alluxio_path, create_point, write_env, enable, start, restart.
+    check_alluxio_path, create_point, write_env, enable, start, restart; or restart_pending alone
+    (a serving mount left for a later restart).
     Raises FuseError for what it will not do.
     """
     if found["fstype"] and found["fstype"] != ALLUXIO_FUSE_FSTYPE:
@@ -476,6 +497,8 @@ def decide(state, found, env_matches, env_exists, wanted_args, point, allow_non_
     # mounted / remounted
     same_args = (found["alluxio_path"], found["options"]) == tuple(wanted_args)
     serving = running and found["mounted"] and not found["stale"] and env_matches and same_args
+    if state == "mounted" and not restart_serving and running and found["mounted"] and not found["stale"] and not serving:
+        return ["restart_pending"]
     if state == "remounted" or not serving:
         steps.append("check_alluxio_path")
     if not found["mounted"]:
@@ -519,6 +542,7 @@ def main():
             libfuse_version=dict(type="int", default=2, choices=[2, 3]),
             alluxio_home=dict(type="path", default=DEFAULT_HOME),
             timeout=dict(type="int", default=90),
+            restart_serving=dict(type="bool", default=True),
         ),
         supports_check_mode=True,
     )
@@ -535,7 +559,7 @@ def main():
     after = {"state": "mounted" if module.params["state"] in ("mounted", "remounted") else module.params["state"],
              "alluxio_path": module.params["alluxio_path"], "options": module.params["options"],
              "jvm_options": module.params["jvm_options"]}
-    result = dict(changed=bool(fuse.actions), found=found, actions=fuse.actions, unit=fuse.unit)
+    result = dict(changed=bool(fuse.actions), found=found, actions=fuse.actions, unit=fuse.unit, restart_pending=fuse.restart_pending)
     if fuse.actions:
         result["diff"] = {"before_header": fuse.mount_point, "after_header": fuse.mount_point,
                           "before": _lines(before), "after": _lines(after)}

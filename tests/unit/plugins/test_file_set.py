@@ -101,3 +101,25 @@ def test_copy_from_a_file_on_the_host(tmp_path):
     assert apply([missing], check_mode=True)[0]["actions"] == ["created"]
     with pytest.raises(FileSetError, match="cannot read copy_from"):
         apply([entry(tmp_path / "x", copy_from=str(tmp_path / "missing"))])
+
+
+def test_a_directory_is_never_made_through_a_planted_link(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    os.symlink(str(elsewhere), tmp_path / "data")
+    with pytest.raises(FileSetError, match="symbolic link or not a directory: not followed"):
+        apply([entry(tmp_path / "data" / "ufs", state="directory")])
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_directory_made_meanwhile_by_another_host_is_found_not_an_error(tmp_path, monkeypatch):
+    """Two hosts making the same directory on a shared file system (seen on the lab's shared UFS):
+    the one that comes second finds it made."""
+    import ansible_collections.alnair.alluxio.plugins.modules.file_set as file_set
+
+    def other_host_first(path, mode):
+        os.mkdir(path, mode)
+        return False
+    monkeypatch.setattr(file_set, "make_directory_nofollow", other_host_first)
+    result = apply([entry(tmp_path / "ufs", state="directory", mode="0755")])[0]
+    assert "created" not in result["actions"] and (tmp_path / "ufs").is_dir()

@@ -71,3 +71,22 @@ def test_what_it_refuses(case):
     state, situation, point, message = REFUSALS[case]
     with pytest.raises(FuseError, match=message.replace("(", r"\(").replace(")", r"\)")):
         decide(state, situation, True, True, ARGS, point, False, "/mnt/a")
+
+
+# restart_serving=false (site.yml's FUSE play): a serving mount with other arguments waits for the
+# rolling play; anything not serving is mounted now. (state, found, env_matches, point) -> steps
+DEFERRED = {
+    "drop-in differs (a new master list)": ("mounted", SERVING, False, None, ["restart_pending"]),
+    "other arguments running": ("mounted", OTHER_ARGS, True, None, ["restart_pending"]),
+    "serving, nothing to do": ("mounted", SERVING, True, None, []),
+    "stale: mounted now": ("mounted", STALE, False, None, ["check_alluxio_path", "write_env", "unmount_stale", "restart"]),
+    "stopped: started now": ("mounted", STOPPED, False, POINT_EMPTY, ["check_alluxio_path", "write_env", "start"]),
+    "running, not mounted: restarted now": ("mounted", RUNNING_UNMOUNTED, False, POINT_EMPTY, ["check_alluxio_path", "write_env", "restart"]),
+    "remounted asked: restarted now": ("remounted", SERVING, False, None, ["check_alluxio_path", "write_env", "restart"]),
+}
+
+
+@pytest.mark.parametrize("case", list(DEFERRED))
+def test_a_serving_mount_waits_when_restarts_are_left_for_later(case):
+    state, situation, env_matches, point, steps = DEFERRED[case]
+    assert decide(state, situation, env_matches, True, ARGS, point, False, "/mnt/a", restart_serving=False) == steps
