@@ -18,7 +18,8 @@
                                                    listed, then its 1,000 small files read once in chunks of 200:
                                                    files/s per chunk, master RPCs per open, the machine's CPU busy,
                                                    CPU ms per file (machine, FUSE JVM, worker JVMs); --profile:
-                                                   the FUSE JVM's CPU samples by part (Flight Recording)
+                                                   the FUSE JVM's CPU samples by part (Flight Recording); --epochs N:
+                                                   N-1 more reads by the warm JVMs, the page cache dropped before each
     python3 tools/measure.py fusejvm [--runs 3] [--heap H ...] [--gc G ...]
                                                    after `training`: a fresh dataset-profile FUSE mount on lab-worker1
                                                    per heap (and collector), in turns, with a Flight Recording: files/s
@@ -443,16 +444,20 @@ def cpu_breakdown(path):
                          check=True, capture_output=True, text=True).stdout
     stacks = [[f"{f['method']['type']['name'].replace('/', '.')}.{f['method']['name']}" for f in e["values"]["stackTrace"]["frames"]]
               for e in json.loads(out)["recording"]["events"] if e["values"].get("stackTrace")]
-    parts, tops = {}, {}
+    parts, tops, inclusive = {}, {}, {}
     for frames in stacks:
+        for frame in set(frames):
+            if frame.startswith("alluxio."):
+                inclusive[frame] = inclusive.get(frame, 0) + 1
         part = next((name for frame in frames for name, prefixes in CPU_PARTS if frame.startswith(prefixes)), None)
         top = frames[0].rsplit(".", 2)[0] if frames else "?"
         parts[part or "other: " + top] = parts.get(part or "other: " + top, 0) + 1
         tops[frames[0]] = tops.get(frames[0], 0) + 1
-    return {"samples": len(stacks), "parts": parts, "top_frames": sorted(tops.items(), key=lambda kv: -kv[1])[:12]}
+    return {"samples": len(stacks), "parts": parts, "top_frames": sorted(tops.items(), key=lambda kv: -kv[1])[:12],
+            "inclusive": inclusive}
 
 
-def measure_epoch1(runs, extra_options, libfuse, profile=False):
+def measure_epoch1(runs, extra_options, libfuse, profile=False, epochs=1):
     """Epoch 1 through a fresh FUSE mount (dataset profile) of bench.yml's training data, after the listing:
     files/s per chunk, master RPCs per open, CPU per file (the machine, the FUSE JVM, the workers' JVMs);
     with profile, where the FUSE JVM's CPU goes (a Flight Recording's execution samples)."""
@@ -465,9 +470,10 @@ def measure_epoch1(runs, extra_options, libfuse, profile=False):
     data = f"{mount}/small-files-1000x131072"
     ssh_on(host, "cat > /tmp/read_chunks.py", stdin=(REPO / "tools" / "read_chunks.py").read_text())
     command = f"python3 tools/measure.py epoch1 --runs {runs}" + "".join(f" --option {o}" for o in extra_options) + (
-        " --libfuse 3" if libfuse == 3 else "") + (" --profile" if profile else "")
+        " --libfuse 3" if libfuse == 3 else "") + (" --profile" if profile else "") + (f" --epochs {epochs}" if epochs > 1 else "")
     jvm = [f"-XX:StartFlightRecording=filename={recording},settings=profile,dumponexit=true"] if profile else []
     chunks, rpcs, busy, per_file, profiles = {}, [], [], {"machine": [], "FUSE JVM": [], "worker JVMs": []}, []
+    fuse_chunks, worker_chunks, warm = {}, {}, {}
     for _ in range(runs):
         module_on(host, "alnair.alluxio.fuse_mount", {"mount_point": mount, "alluxio_path": "/alnair-training",
                                                        "options": options, "libfuse_version": libfuse, "jvm_options": jvm})
@@ -476,16 +482,28 @@ def measure_epoch1(runs, extra_options, libfuse, profile=False):
             before, cpu_before = master_counters(), cpu_times()
             fuse_before = process_cpu_seconds(host, fuse_unit)
             workers_before = sum(process_cpu_seconds(w, "alluxio-worker.service") for w in workers)
-            out = ssh_on(host, "python3", "/tmp/read_chunks.py", data)
+            local_pids = [ssh_on(host, "systemctl", "show", "-p", "MainPID", "--value", shlex.quote(unit)).strip()
+                          for unit in (fuse_unit, "alluxio-worker.service")]
+            out = ssh_on(host, "python3", "/tmp/read_chunks.py", data, *local_pids)
             after, cpu_after = master_counters(), cpu_times()
             fuse_after = process_cpu_seconds(host, fuse_unit)
             workers_after = sum(process_cpu_seconds(w, "alluxio-worker.service") for w in workers)
+            for epoch in range(2, epochs + 1):
+                # The same files again through the same (warm) JVMs, the kernel's page cache dropped
+                # (the lab's hosts share this kernel): epoch 1 of a dataset larger than the page cache.
+                Path("/proc/sys/vm/drop_caches").write_text("3\n")
+                for number, line in enumerate(map(json.loads, ssh_on(host, "python3", "/tmp/read_chunks.py", data,
+                                                                     *local_pids).splitlines()), 1):
+                    warm.setdefault((epoch, number), []).append(
+                        (line["files_per_sec"], 1000.0 * line["cpu_s"][0] / line["files"], 1000.0 * line["cpu_s"][1] / line["files"]))
         finally:
             module_on(host, "alnair.alluxio.fuse_mount", {"mount_point": mount, "state": "absent"})
         lines = [json.loads(line) for line in out.splitlines()]
         files = sum(line["files"] for line in lines)
         for number, line in enumerate(lines, 1):
             chunks.setdefault(number, []).append(line["files_per_sec"])
+            fuse_chunks.setdefault(number, []).append(1000.0 * line["cpu_s"][0] / line["files"])
+            worker_chunks.setdefault(number, []).append(1000.0 * line["cpu_s"][1] / line["files"])
         rpcs.append((after["Master.TotalRpcs"] - before["Master.TotalRpcs"]) / files)
         busy.append(100.0 * (cpu_after[0] - cpu_before[0]) / (cpu_after[1] - cpu_before[1]))
         per_file["machine"].append(1000.0 * (cpu_after[0] - cpu_before[0]) / os.sysconf("SC_CLK_TCK") / files)
@@ -496,6 +514,13 @@ def measure_epoch1(runs, extra_options, libfuse, profile=False):
     for number, rates in sorted(chunks.items()):
         print(f"| epoch 1, chunk {number} of 200 files, files/s | {statistics.median(rates):.0f} | {len(rates)} "
               f"({', '.join(f'{r:.0f}' for r in rates)}) | `{command}` |", flush=True)
+    for number in sorted(fuse_chunks):
+        ratio_row(f"CPU ms per file in chunk {number}, FUSE JVM (lab-worker1's worker JVM: "
+                  f"{statistics.median(worker_chunks[number]):.2f})", fuse_chunks[number], command)
+    for (epoch, number), found in sorted(warm.items()):
+        print(f"| epoch {epoch} (page cache dropped), chunk {number}: files/s, CPU ms per file FUSE JVM, worker JVM | "
+              f"{statistics.median(f[0] for f in found):.0f}, {statistics.median(f[1] for f in found):.2f}, "
+              f"{statistics.median(f[2] for f in found):.2f} | {len(found)} | `{command}` |", flush=True)
     ratio_row("master RPCs per file open during those reads", rpcs, command)
     ratio_row("CPU busy % of the machine (2 cores) during those reads", busy, command)
     for what, values in per_file.items():
@@ -510,6 +535,13 @@ def measure_epoch1(runs, extra_options, libfuse, profile=False):
         for part, count in sorted(shares.items(), key=lambda kv: -kv[1])[:15]:
             print(f"| {part} | {100.0 * count / samples:.1f} % |")
         print("top frames of the last recording:", json.dumps(profiles[-1]["top_frames"]))
+        inclusive = {}
+        for found in profiles:
+            for method, count in found["inclusive"].items():
+                inclusive[method] = inclusive.get(method, 0) + count
+        print("Alluxio methods on the stack (share of all samples, inclusive):")
+        for method, count in sorted(inclusive.items(), key=lambda kv: -kv[1])[:40]:
+            print(f"| {method} | {100.0 * count / samples:.1f} % |")
 
 
 def dataset_profile_options():
@@ -788,6 +820,7 @@ def main():
     parser.add_argument("--option", action="append", default=[], help="epoch1: an extra FUSE option (repeatable)")
     parser.add_argument("--libfuse", type=int, choices=[2, 3], default=2, help="epoch1: the libfuse of the mount")
     parser.add_argument("--profile", action="store_true", help="epoch1: where the FUSE JVM's CPU goes (Flight Recording)")
+    parser.add_argument("--epochs", type=int, default=1, help="epoch1: read again N-1 times, the page cache dropped each time")
     parser.add_argument("--heap", action="append", help="fusejvm: a FUSE heap to try (repeatable; default 256m and 1g)")
     parser.add_argument("--entries", type=int, action="append", help="fuseheap: a tree size to list (default 2000 and 20000)")
     parser.add_argument("--baseline", default="HEAD", help="rerun, restarts: the commit to compare this checkout with")
@@ -797,7 +830,7 @@ def main():
      "startup": lambda: measure_startup(args.runs), "memory": measure_memory, "fuse": lambda: measure_fuse(args.runs),
      "accuracy": lambda: measure_accuracy(args.runs, args.dir, args.size),
      "bench": lambda: measure_bench(args.runs), "training": lambda: measure_training(args.runs),
-     "epoch1": lambda: measure_epoch1(args.runs, args.option, args.libfuse, args.profile),
+     "epoch1": lambda: measure_epoch1(args.runs, args.option, args.libfuse, args.profile, args.epochs),
      "faults": lambda: measure_faults(args.runs),
      "rerun": lambda: measure_rerun(args.runs, args.baseline),
      "fuseheap": lambda: measure_fuseheap(args.runs, args.entries or [2000, 20000]),

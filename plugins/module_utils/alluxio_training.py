@@ -198,8 +198,8 @@ def run_epoch(paths, order, readers, deadline):
 
 
 def summarize_epoch(number, run, server_cpu_ns=0):
-    """One epoch's figures: samples/s, bytes/s, per-file latency percentiles, CPU ns per GiB
-    (readers plus the process serving the mount, when known)."""
+    """One epoch's figures: samples/s, bytes/s, per-file latency percentiles, CPU ns per GiB and
+    per file (readers plus the process serving the mount, when known)."""
     seconds = run["ns"] / 1e9
     latencies = run["latencies_ns"]
     cpu = run["cpu_ns"] + (server_cpu_ns or 0)
@@ -209,6 +209,7 @@ def summarize_epoch(number, run, server_cpu_ns=0):
             "latency_ns": {"p50": percentile(latencies, 0.50), "p90": percentile(latencies, 0.90),
                            "p99": percentile(latencies, 0.99), "max": latencies[-1] if latencies else None},
             "cpu_ns_per_gib": int(cpu * (1 << 30) / run["bytes"]) if run["bytes"] else None,
+            "cpu_ns_per_file": int(cpu / run["files"]) if run["files"] else None,
             "server_cpu_ns": server_cpu_ns}
 
 

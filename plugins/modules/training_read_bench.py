@@ -142,6 +142,7 @@ epochs:
       bytes_per_sec: 62415238.1
       latency_ns: {p50: 7500000, p90: 12000000, p99: 30000000, max: 41000000}
       cpu_ns_per_gib: 9100000000
+      cpu_ns_per_file: 1100000
       server_cpu_ns: 1500000000
 started:
   description: When the first epoch began (seconds since the epoch).

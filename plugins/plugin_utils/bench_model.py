@@ -66,6 +66,7 @@ def build_report(records, generated):
     return {"generated": generated,
             "units": {"bytes_per_sec": "bytes per second", "latency_ns": "nanoseconds", "size_bytes": "bytes",
                       "started/ended": "seconds since the epoch", "cpu_ns_per_gib": "CPU nanoseconds per GiB moved",
+                      "cpu_ns_per_file": "CPU nanoseconds per file read (the readers and the FUSE process)",
                       "samples_per_sec": "files read whole per second"},
             "hosts": hosts, "across_hosts": across_hosts(hosts)}
 

@@ -111,13 +111,14 @@ def training_tables(name, host):
             if run["shape"] != shape:
                 continue
             if run["error"]:
-                rows.append([run["label"], run["cache"] or "-", "-", "-", "-", "-", "-", "-", "-", "-", "ERROR " + run["error"]])
+                rows.append([run["label"], run["cache"] or "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "ERROR " + run["error"]])
                 continue
             for epoch in run["epochs"]:
                 rows.append([run["label"], "cold (page cache dropped)" if run["cache"] == "drop" else "as it is",
                              str(epoch["epoch"]), "%.0f" % epoch["samples_per_sec"], mbps(epoch["bytes_per_sec"]),
                              milliseconds(epoch["latency_ns"]["p50"]), milliseconds(epoch["latency_ns"]["p99"]),
                              "-" if epoch.get("cpu_ns_per_gib") is None else "%.2f" % (epoch["cpu_ns_per_gib"] / 1e9),
+                             milliseconds(epoch.get("cpu_ns_per_file")),
                              ratio_text(epoch.get("vs_cold_local")), ratio_text(epoch.get("vs_cold_ufs")), ""])
         runs = [run for run in host["training"] if run["shape"] == shape and not run["error"]]
         about = runs[0] if runs else {}
@@ -125,7 +126,7 @@ def training_tables(name, host):
             name, shape, about.get("files", "?"), size_name(about["bytes_per_epoch"]) if about.get("bytes_per_epoch") else "?",
             about.get("readers", "?"))
         tables.append((title, ["Target", "Cache", "Epoch", "Samples/s", "MB/s", "p50 ms", "p99 ms", "CPU s per GiB",
-                               "vs cold local", "vs cold UFS", "Notes"], rows))
+                               "CPU ms per file", "vs cold local", "vs cold UFS", "Notes"], rows))
     return tables
 
 

@@ -143,7 +143,7 @@ def test_a_check_mode_run_measured_nothing():
 def epoch(number, rate, p50=2000000):
     return {"epoch": number, "files": 100, "bytes": 100 << 17, "ns": int(100 / rate * 1e9), "samples_per_sec": rate,
             "bytes_per_sec": rate * (1 << 17), "latency_ns": {"p50": p50, "p90": p50, "p99": 2 * p50, "max": 3 * p50},
-            "cpu_ns_per_gib": 3 * 10 ** 9, "server_cpu_ns": None}
+            "cpu_ns_per_gib": 3 * 10 ** 9, "cpu_ns_per_file": 2500000, "server_cpu_ns": None}
 
 
 def training(label, kind, cache, rates, shape="small-files", error=None):
@@ -164,7 +164,7 @@ def test_training_reads_get_a_table_per_shape_with_ratios_to_the_cold_reads_and_
     assert runs["shards-fuse"]["epochs"][0]["vs_cold_local"] is None  # no cold local read of shards
     text = bench_render.render_markdown(report)
     assert "## w1: training reads, small-files (100 files, 12800 KiB per epoch, 4 readers)" in text
-    assert "| fuse-dataset | as it is | 2 | 5000 | 655.4 | 2.00 | 4.00 | 3.00 | 5.00x | 10.00x |  |" in text
+    assert "| fuse-dataset | as it is | 2 | 5000 | 655.4 | 2.00 | 4.00 | 3.00 | 2.50 | 5.00x | 10.00x |  |" in text
     assert "| local cold | cold (page cache dropped) | 1 | 1000 |" in text
     assert "| w1 | broken | epoch 1: 1 of 4 readers did not finish |" in text
     page = bench_render.render_html(report)

@@ -82,6 +82,7 @@ def test_an_epoch_reads_every_file_once_with_forked_readers(tmp_path):
     assert summary["samples_per_sec"] == pytest.approx(40 / (run["ns"] / 1e9))
     assert summary["latency_ns"]["p50"] <= summary["latency_ns"]["p99"] <= summary["latency_ns"]["max"]
     assert summary["cpu_ns_per_gib"] == int((run["cpu_ns"] + 10 ** 6) * (1 << 30) / (40 * 3000))
+    assert summary["cpu_ns_per_file"] == int((run["cpu_ns"] + 10 ** 6) / run["files"])
     assert training.drop_page_cache(paths) == 40
 
 
