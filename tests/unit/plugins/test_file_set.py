@@ -115,7 +115,7 @@ def test_a_directory_is_never_made_through_a_planted_link(tmp_path):
 def test_a_directory_made_meanwhile_by_another_host_is_found_not_an_error(tmp_path, monkeypatch):
     """Two hosts making the same directory on a shared file system (seen on the lab's shared UFS):
     the one that comes second finds it made."""
-    import ansible_collections.alnair.alluxio.plugins.modules.file_set as file_set
+    from ansible_collections.alnair.alluxio.plugins.modules import file_set
 
     def other_host_first(path, mode):
         os.mkdir(path, mode)
