@@ -21,7 +21,9 @@ description:
   - With I(wait=true) it polls until the quorum is whole (a leader, every member available) or
     I(timeout) passes. Each CLI call is bounded (a quorum without a leader makes the CLI retry for minutes).
   - With I(leader), moves the master domain's leadership there (C(fsadmin journal quorum elect)) when
-    another member leads, and waits until it does (the step before restarting the old leader).
+    another member leads, and waits until it does (the step before restarting the old leader). An election
+    that does not take (Alluxio gives a transfer up after 30 s while the new leader's journal is behind) is
+    asked again within I(timeout).
   - With I(remove), takes dead masters out of each domain's quorum (C(fsadmin journal quorum remove)), so
     that the quorum's size, and so its majority, counts only the masters that are meant to run. It refuses,
     before removing anything, a member that is C(AVAILABLE) (its master runs) and a quorum without a leader.
@@ -147,6 +149,8 @@ MEMBERS_PROPERTY = {"MASTER": "alluxio.master.embedded.journal.addresses",
                     "JOB_MASTER": "alluxio.job.master.embedded.journal.addresses"}
 # Seconds one quorum info call may take: it answers in about 2 s (one JVM) when a leader serves.
 INFO_TIMEOUT = 30
+# Between two tries of an election that did not take.
+ELECT_RETRY_SECONDS = 5
 
 
 def configured_members(home):
@@ -274,12 +278,23 @@ def main():
         if leader != wanted:
             changed, diff = True, {"before": "leader: %s\n" % leader, "after": "leader: %s\n" % wanted}
             if not module.check_mode:
-                try:
-                    alluxio(module, params["alluxio_home"], ["fsadmin", "journal", "quorum", "elect", "-address", wanted],
-                            user=params["user"], timeout=max(INFO_TIMEOUT, params["timeout"]))
-                except ShellError as exc:
-                    module.fail_json(msg="leadership did not move from %s to %s: %s" % (leader, wanted, exc), quorums=quorums)
                 elect_deadline = time.time() + params["timeout"]
+                tries = 0
+                while leader != wanted:
+                    tries += 1
+                    try:
+                        alluxio(module, params["alluxio_home"], ["fsadmin", "journal", "quorum", "elect", "-address", wanted],
+                                user=params["user"], timeout=max(INFO_TIMEOUT, params["timeout"]))
+                        break
+                    except ShellError as exc:
+                        # Ratis gives a transfer up after 30 s while the new leader's log is behind (a
+                        # member that just joined or restarted catches up first): ask again while time is left.
+                        if time.time() + ELECT_RETRY_SECONDS > elect_deadline:
+                            module.fail_json(msg="leadership did not move from %s to %s (%d tries in %d s): %s"
+                                                 % (leader, wanted, tries, params["timeout"], exc), quorums=quorums)
+                    time.sleep(ELECT_RETRY_SECONDS)
+                    quorums, problems = read_quorums(module, params["domains"], members, INFO_TIMEOUT)
+                    leader = quorums["MASTER"]["leader"]
                 while leader != wanted and time.time() < elect_deadline:
                     time.sleep(1)
                     quorums, problems = read_quorums(module, params["domains"], members, INFO_TIMEOUT)

@@ -109,7 +109,8 @@ def test_preflight_reads_the_format_markers_of_the_masters():
 
 
 # A stand-in for bin/alluxio, across the process boundary the module crosses: quorum info prints
-# the members of state/DOMAIN (address and state, one a line), remove deletes one and logs it.
+# the members of state/DOMAIN (address and state, one a line; the first leads), remove deletes one and
+# logs it, elect puts the member first unless state/elect-failures says to fail that many times first.
 FAKE_CLI = r"""#!/bin/sh
 state="$(dirname "$0")/../state"
 domain="$6"
@@ -117,6 +118,15 @@ if [ "$4" = info ]; then
   printf 'Journal domain\t: %s\nQuorum size\t: %s\nQuorum leader\t: %s\n\nSTATE | PRIORITY | SERVER ADDRESS\n' \
     "$domain" "$(wc -l < "$state/$domain")" "$(head -n1 "$state/$domain" | cut -d' ' -f1)"
   while read -r address member_state; do printf '%s | 0 | %s\n' "$member_state" "$address"; done < "$state/$domain"
+elif [ "$4" = elect ]; then
+  if [ -s "$state/elect-failures" ] && [ "$(cat "$state/elect-failures")" -gt 0 ]; then
+    echo $(( $(cat "$state/elect-failures") - 1 )) > "$state/elect-failures"
+    echo "Failed to elect $6 as the new leader: timed out 30000ms"; exit 255
+  fi
+  for d in MASTER; do
+    { grep "^$6 " "$state/$d"; grep -v "^$6 " "$state/$d"; } > "$state/$d.new"; mv "$state/$d.new" "$state/$d"
+  done
+  echo "$6" >> "$state/elected.log"
 elif [ "$4" = remove ]; then
   grep -v "^$8 " "$state/$domain" > "$state/$domain.new"; mv "$state/$domain.new" "$state/$domain"
   echo "$domain $8" >> "$state/removed.log"
@@ -178,3 +188,20 @@ def test_status_says_each_masters_role_and_lag():
     # one master, no journal_lag: its role only
     assert alluxio_masters_status({"masters": [{"url": "http://m:19999", "answered": True, "leader": True, "error": None}]}) == [
         "master http://m:19999: leader"]
+
+
+@pytest.mark.parametrize("failures", [0, 2])
+def test_an_election_that_does_not_take_is_asked_again(fake_home, failures):
+    (fake_home / "state" / "elect-failures").write_text("%d\n" % failures)
+    result = run_module_process("journal_quorum", {"leader": "m2:19200", "alluxio_home": str(fake_home), "user": "root",
+                                                   "domains": ["MASTER"], "timeout": 60})
+    assert result["changed"] and not result.get("failed") and result["leader"] == "m2:19200", result
+    assert (fake_home / "state" / "elected.log").read_text().split() == ["m2:19200"]
+    assert (fake_home / "state" / "elect-failures").read_text().strip() == "0"
+
+
+def test_an_election_that_never_takes_fails_within_the_timeout(fake_home):
+    (fake_home / "state" / "elect-failures").write_text("99\n")
+    result = run_module_process("journal_quorum", {"leader": "m2:19200", "alluxio_home": str(fake_home), "user": "root",
+                                                   "domains": ["MASTER"], "timeout": 8})
+    assert result["failed"] and "leadership did not move from m1:19200 to m2:19200 (2 tries in 8 s)" in result["msg"], result
