@@ -18,7 +18,7 @@
                                                    listed, then its 1,000 small files read once in chunks of 200:
                                                    files/s per chunk, master RPCs per open, the machine's CPU busy,
                                                    CPU ms per file (machine, FUSE JVM, worker JVMs); --profile:
-                                                   the FUSE JVM's CPU samples by part (Flight Recording); --epochs N:
+                                                   the FUSE JVM's CPU samples by part (Flight Recording; with --epochs, of the later reads only); --epochs N:
                                                    N-1 more reads by the warm JVMs, the page cache dropped before each
     python3 tools/measure.py fusejvm [--runs 3] [--heap H ...] [--gc G ...]
                                                    after `training`: a fresh dataset-profile FUSE mount on lab-worker1
@@ -438,12 +438,21 @@ CPU_PARTS = [
 ]
 
 
-def cpu_breakdown(path):
-    """Shares of the Flight Recording's CPU samples (jdk.ExecutionSample): by CPU_PARTS, and the top frames."""
+def jfr_seconds(text):
+    """Seconds since the epoch of a JFR JSON timestamp in UTC (2026-12-07T05:18:00.123456789Z)."""
+    import calendar
+    whole, _, fraction = text.rstrip("Z").partition(".")
+    return calendar.timegm(time.strptime(whole, "%Y-%m-%dT%H:%M:%S")) + float("0." + (fraction or "0"))
+
+
+def cpu_breakdown(path, since=None):
+    """Shares of the Flight Recording's CPU samples (jdk.ExecutionSample, those from since on when given):
+    by CPU_PARTS, and the top frames."""
     out = subprocess.run(["jfr", "print", "--json", "--stack-depth", "64", "--events", "jdk.ExecutionSample", str(path)],
                          check=True, capture_output=True, text=True).stdout
     stacks = [[f"{f['method']['type']['name'].replace('/', '.')}.{f['method']['name']}" for f in e["values"]["stackTrace"]["frames"]]
-              for e in json.loads(out)["recording"]["events"] if e["values"].get("stackTrace")]
+              for e in json.loads(out)["recording"]["events"]
+              if e["values"].get("stackTrace") and (since is None or jfr_seconds(e["values"]["startTime"]) >= since)]
     parts, tops, inclusive = {}, {}, {}
     for frames in stacks:
         for frame in set(frames):
@@ -488,6 +497,7 @@ def measure_epoch1(runs, extra_options, libfuse, profile=False, epochs=1):
             after, cpu_after = master_counters(), cpu_times()
             fuse_after = process_cpu_seconds(host, fuse_unit)
             workers_after = sum(process_cpu_seconds(w, "alluxio-worker.service") for w in workers)
+            warm_since = time.time() if epochs > 1 else None
             for epoch in range(2, epochs + 1):
                 # The same files again through the same (warm) JVMs, the kernel's page cache dropped
                 # (the lab's hosts share this kernel): epoch 1 of a dataset larger than the page cache.
@@ -510,7 +520,8 @@ def measure_epoch1(runs, extra_options, libfuse, profile=False, epochs=1):
         per_file["FUSE JVM"].append(1000.0 * (fuse_after - fuse_before) / files)
         per_file["worker JVMs"].append(1000.0 * (workers_after - workers_before) / files)
         if profile:
-            profiles.append(read_recording(host, recording, cpu_breakdown))
+            # With more reads, only theirs: the warm JVM, not its start, listing and first read.
+            profiles.append(read_recording(host, recording, lambda path: cpu_breakdown(path, warm_since)))
     for number, rates in sorted(chunks.items()):
         print(f"| epoch 1, chunk {number} of 200 files, files/s | {statistics.median(rates):.0f} | {len(rates)} "
               f"({', '.join(f'{r:.0f}' for r in rates)}) | `{command}` |", flush=True)
@@ -531,7 +542,8 @@ def measure_epoch1(runs, extra_options, libfuse, profile=False, epochs=1):
         for found in profiles:
             for part, count in found["parts"].items():
                 shares[part] = shares.get(part, 0) + count
-        print(f"FUSE JVM CPU samples, {samples} in {len(profiles)} recordings (`{command}`):")
+        print(f"FUSE JVM CPU samples{' of the reads after the first' if epochs > 1 else ''}, {samples} in "
+              f"{len(profiles)} recordings (`{command}`):")
         for part, count in sorted(shares.items(), key=lambda kv: -kv[1])[:15]:
             print(f"| {part} | {100.0 * count / samples:.1f} % |")
         print("top frames of the last recording:", json.dumps(profiles[-1]["top_frames"]))

@@ -496,8 +496,9 @@ def decide(state, found, env_matches, env_exists, wanted_args, point, allow_non_
 
     # mounted / remounted
     same_args = (found["alluxio_path"], found["options"]) == tuple(wanted_args)
-    serving = running and found["mounted"] and not found["stale"] and env_matches and same_args
-    if state == "mounted" and not restart_serving and running and found["mounted"] and not found["stale"] and not serving:
+    answering = running and found["mounted"] and not found["stale"]
+    serving = answering and env_matches and same_args
+    if state == "mounted" and not restart_serving and answering and not serving:
         return ["restart_pending"]
     if state == "remounted" or not serving:
         steps.append("check_alluxio_path")
