@@ -227,7 +227,8 @@ def main():
         results.append(result)
         print(json.dumps(result), flush=True)
     failovers = [r["failover_s"] for r in results if r["failover_s"] is not None]
-    print(json.dumps({"kills": len(results), "quorum_whole": wait_quorum_whole(names[0]), "median_failover_s": statistics.median(failovers) if failovers else None,
+    print(json.dumps({"kills": len(results), "quorum_whole": wait_quorum_whole(names[0]),
+                      "median_failover_s": statistics.median(failovers) if failovers else None,
                       "max_failover_s": max(failovers) if failovers else None,
                       "median_read_stall_s": statistics.median(r["longest_read_stall_s"] for r in results),
                       "max_read_stall_s": max(r["longest_read_stall_s"] for r in results),
